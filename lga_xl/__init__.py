@@ -1,0 +1,38 @@
+"""lga_xl: apprenticeship self-assessments and levy plans in Excel workbooks.
+
+The public API is imported lazily so that the pure modules (``rating``,
+``levy``) and the Excel functions (``udfs``) load without openpyxl or
+python-calamine, as xlwings Lite requires.
+
+Example:
+    >>> import lga_xl
+    >>> lga_xl.rate_statuses(["Developing"] * 2, ["Achieved", "Achieved"]).label
+    'Developing'
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "Issue": "issues",
+    "WorkbookError": "issues",
+    "rate": "rating",
+    "rate_statuses": "rating",
+    "load_edition": "maturity",
+    "new_self_assessment": "writers.self_assessment",
+    "read_self_assessment": "readers.self_assessment",
+    "read_workbook": "readers",
+    "validate": "readers",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'lga_xl' has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{module}", __name__), name)

@@ -1,0 +1,167 @@
+"""Validation issues: one shape for every problem found in a workbook.
+
+Each issue names the file, sheet and cell it is about, a stable kebab-case
+``code`` (tests and scripts match on it; wording may change), a ``severity``
+and a message a council officer can act on.  Readers collect issues instead
+of raising; only a file that cannot be read at all raises
+:class:`WorkbookError`, which carries the issue that explains why.
+
+Example:
+    >>> issue = Issue.make("unknown-status", "'Yes' is not a status",
+    ...                    file="return.xlsx", sheet="Assessment", cell="E7")
+    >>> issue.severity, issue.location
+    ('error', 'return.xlsx, Assessment!E7')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class IssueCode:
+    """A kind of problem: its default severity and what it means."""
+
+    code: str
+    severity: Severity
+    meaning: str
+
+
+_CODES = [
+    # Files that cannot be read at all (the reader raises WorkbookError).
+    IssueCode("file-not-found", "error", "The path does not exist or is not a file."),
+    IssueCode("empty-file", "error", "The file has no content (0 bytes)."),
+    IssueCode("not-xlsx", "error", "The file is not an Excel .xlsx workbook (for example a CSV or text file renamed .xlsx)."),
+    IssueCode("legacy-xls", "error", "An old binary .xls workbook: save it as .xlsx in Excel and send it again."),
+    IssueCode("encrypted", "error", "The workbook is password-protected or encrypted: remove the password and send it again."),
+    IssueCode("corrupt-file", "error", "The file is damaged or truncated and cannot be opened."),
+    IssueCode("too-large", "error", "The file, or what it unpacks to, is over the size limit (possible zip bomb): it was not opened."),
+    IssueCode("not-lga-xl", "error", "A workbook, but not one made by lga_xl (another tool's workbook, or its hidden identification was deleted)."),
+    IssueCode("wrong-kind", "error", "An lga_xl workbook of another kind than the one asked for."),
+    IssueCode("unsupported-template-version", "error", "An lga_xl workbook from a template version this release cannot read."),
+    IssueCode("missing-sheet", "error", "A sheet the template needs was renamed or deleted."),
+    IssueCode("missing-table", "error", "An Excel table the template needs was renamed or deleted."),
+    IssueCode("missing-name", "error", "A defined name the template needs was deleted."),
+    IssueCode("missing-column", "error", "A column the template needs was renamed or deleted from its table."),
+    # Problems inside a readable file.
+    IssueCode("has-macros", "warning", "The workbook contains macros; they were ignored and never run."),
+    IssueCode("missing-org-name", "error", "The organisation name is blank."),
+    IssueCode("unknown-region", "error", "The region is blank or not one of the nine English regions."),
+    IssueCode("unknown-assessment-type", "error", "The assessment type is not Self or External."),
+    IssueCode("unknown-org-type", "warning", "The organisation type is not one of the listed types."),
+    IssueCode("bad-date", "error", "A date cell holds something that is not a date."),
+    IssueCode("unknown-status", "error", "A status that is not one of Achieved, In progress, Not started, Not applicable."),
+    IssueCode("value-normalised", "warning", "A value typed loosely (case, spaces, 'N/A') was read as the listed value; the workbook's own formulas may not count it."),
+    IssueCode("unanswered", "warning", "Elements with no status yet; they count as not achieved."),
+    IssueCode("level-all-not-applicable", "error", "Every element of a level is Not applicable, so the level cannot be assessed."),
+    IssueCode("lower-level-incomplete", "warning", "A higher level is complete while a lower level still has open elements."),
+    IssueCode("missing-target", "warning", "No target rating for a strand."),
+    IssueCode("unknown-target", "error", "A target that is not one of the seven rating labels."),
+    IssueCode("target-below-current", "warning", "The target rating is below the current rating."),
+    IssueCode("duplicate-element", "error", "An element ID appears more than once."),
+    IssueCode("unknown-element", "error", "A row whose ID is not an element of the model edition."),
+    IssueCode("missing-element", "error", "An element of the model is missing from the table."),
+    IssueCode("element-moved", "warning", "A row's strand or level does not match its element ID; the ID was trusted."),
+    IssueCode("cached-value-mismatch", "warning", "A value shown by a workbook formula differs from the recalculated one: the formula may have been overwritten."),
+    IssueCode("not-a-number", "error", "A number was expected (numbers typed as text are read with a warning)."),
+    IssueCode("number-as-text", "warning", "A number was typed as text; it was read as the number."),
+    IssueCode("negative-amount", "error", "An amount of money or a count is negative."),
+    IssueCode("english-percent-out-of-range", "error", "The English percentage is outside 0 to 100."),
+    IssueCode("bad-tax-year", "error", "The tax year is not written like 2026-27."),
+    IssueCode("school-not-in-council-levy", "error", "A school type that employs its own staff (academy, foundation, voluntary aided, free school) is not in the council's levy."),
+    IssueCode("duplicate-urn", "error", "A school URN appears more than once."),
+    IssueCode("unknown-school", "error", "A planned start names a URN that is not in the schools table."),
+    IssueCode("unknown-standard", "error", "A standard reference that is not in the standards list."),
+    IssueCode("price-above-cap", "warning", "A price above the standard's funding band maximum: the employer pays the excess."),
+    IssueCode("duration-too-short", "error", "A planned duration shorter than the minimum for its start date."),
+    IssueCode("start-outside-plan", "warning", "A start date outside the plan's tax year."),
+    IssueCode("transfers-over-headroom", "error", "Transfers committed this year exceed the transfer allowance."),
+    IssueCode("funds-expiring", "warning", "Levy funds are forecast to expire unspent."),
+    IssueCode("incomplete-row", "error", "A table row is partly filled in: a required cell is blank."),
+]
+
+ISSUE_CODES: dict[str, IssueCode] = {c.code: c for c in _CODES}
+
+
+class Issue(BaseModel):
+    """One problem, located as precisely as the file allows."""
+
+    model_config = ConfigDict(frozen=True)
+
+    severity: Severity
+    code: str
+    message: str
+    file: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+
+    @classmethod
+    def make(
+        cls,
+        code: str,
+        message: str,
+        *,
+        file: str | None = None,
+        sheet: str | None = None,
+        cell: str | None = None,
+        severity: Severity | None = None,
+    ) -> Issue:
+        """An issue of a registered ``code``, with that code's default severity.
+
+        Example:
+            >>> Issue.make("unanswered", "3 elements have no status").severity
+            'warning'
+        """
+        known = ISSUE_CODES[code]  # KeyError for an unregistered code: a bug, not user input
+        return cls(
+            severity=severity or known.severity,
+            code=code,
+            message=message,
+            file=file,
+            sheet=sheet,
+            cell=cell,
+        )
+
+    @property
+    def location(self) -> str:
+        """``file, Sheet!Cell`` with whatever parts are known."""
+        place = self.sheet or ""
+        if self.cell:
+            place = f"{place}!{self.cell}" if place else self.cell
+        return ", ".join(part for part in (self.file, place) if part)
+
+    def __str__(self) -> str:
+        where = self.location
+        return f"{where}: {self.severity} [{self.code}] {self.message}" if where else (
+            f"{self.severity} [{self.code}] {self.message}"
+        )
+
+
+class WorkbookError(Exception):
+    """A file that cannot be read as the workbook asked for; ``issue`` says why.
+
+    Example:
+        >>> err = WorkbookError(Issue.make("empty-file", "The file is empty", file="a.xlsx"))
+        >>> str(err)
+        'a.xlsx: error [empty-file] The file is empty'
+    """
+
+    def __init__(self, issue: Issue):
+        super().__init__(str(issue))
+        self.issue = issue
+
+
+def has_errors(issues: Iterable[Issue]) -> bool:
+    """True when any issue is an error.
+
+    Example:
+        >>> has_errors([Issue.make("unanswered", "2 blank")])
+        False
+    """
+    return any(issue.severity == "error" for issue in issues)
