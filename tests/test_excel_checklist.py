@@ -1,0 +1,429 @@
+"""The Excel checklist (shared/excel.md) over every workbook lga_xl writes.
+
+First the checker itself: a clean workbook passes, and each deliberately
+broken copy is caught by the matching rule, so a passing library test means
+something.  Then every workbook factory's output must pass, statically and,
+for item 7, after a LibreOffice recalculation.
+"""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import PatternFill, Protection
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table, TableColumn
+
+from lga_xl.writers.self_assessment import new_self_assessment
+from tests.support.xlsx_checklist import ALLOWED_FUNCTIONS, cell_errors, check_xlsx
+
+REPO = Path(__file__).resolve().parents[1]
+INPUT_SHEETS = ("Data",)
+HEADERS = ("Name", "Status", "Hours")
+SELF_ASSESSMENT_INPUTS = ("Cover", "Assessment", "Summary")
+
+
+# --- workbooks the library writes: append new templates here ---------------------------------
+
+WorkbookFactory = Callable[[Path], Path]
+
+
+def blank_self_assessment(folder: Path) -> Path:
+    return new_self_assessment(folder / "self_assessment_blank.xlsx")
+
+
+def filled_self_assessment(folder: Path) -> Path:
+    # The organisation name is a would-be formula: it must stay text.
+    return new_self_assessment(folder / "self_assessment_filled.xlsx", answers={"LC-D1": "Achieved"},
+                               targets={"Engagement": "Mature"}, org_name='=HYPERLINK("http://x")')
+
+
+def committed_template(name: str) -> WorkbookFactory:
+    def copy(folder: Path) -> Path:
+        return Path(shutil.copy(REPO / "workbooks" / name, folder / f"committed_{name}"))
+    return copy
+
+
+# (id, factory writing into a folder and returning the path, sheets an officer types into).
+# Each factory needs its own file name: LibreOffice writes its outputs by name.
+WORKBOOK_FACTORIES: list[tuple[str, WorkbookFactory, tuple[str, ...]]] = [
+    ("self-assessment-blank", blank_self_assessment, SELF_ASSESSMENT_INPUTS),
+    ("self-assessment-filled", filled_self_assessment, SELF_ASSESSMENT_INPUTS),
+]
+if (REPO / "workbooks" / "self_assessment.xlsx").exists():
+    WORKBOOK_FACTORIES.append(
+        ("self-assessment-committed", committed_template("self_assessment.xlsx"), SELF_ASSESSMENT_INPUTS))
+
+
+@pytest.mark.parametrize("factory, input_sheets", [pytest.param(f, s, id=i) for i, f, s in WORKBOOK_FACTORIES])
+def test_library_workbook_passes_the_checklist(tmp_path, factory, input_sheets):
+    assert check_xlsx(factory(tmp_path), input_sheets=input_sheets) == []
+
+
+@pytest.fixture(scope="module")
+def recalculated(tmp_path_factory, libreoffice) -> dict[str, Path]:
+    """Every library workbook plus one with a #NAME? formula, recalculated in one LibreOffice run."""
+    folder = tmp_path_factory.mktemp("checklist")
+    written = {name: factory(folder) for name, factory, _ in WORKBOOK_FACTORIES}
+    broken = Workbook()
+    broken.active["A1"] = "=XLOOKUP(1,B1:B2,C1:C2)"
+    broken.active["A2"] = "=NOSUCHFUNCTION(1)"
+    written["broken"] = save(broken, folder, "broken_formulas.xlsx")
+    outputs = libreoffice(list(written.values()))
+    return {name: outputs[path] for name, path in written.items()}
+
+
+@pytest.mark.libreoffice
+def test_cell_errors_finds_name_errors_after_recalculation(recalculated):
+    assert cell_errors(recalculated["broken"]) == ["Sheet!A1: #NAME?", "Sheet!A2: #NAME?"]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("name", [name for name, _, _ in WORKBOOK_FACTORIES])
+def test_library_workbook_recalculates_without_errors(recalculated, name):
+    assert cell_errors(recalculated[name]) == []
+
+
+# --- a clean workbook, and ways to break it ---------------------------------------------------
+
+
+def clean_workbook() -> Workbook:
+    """One of everything the checklist covers, done right."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    ws.append(HEADERS)
+    ws.append(["Ann", "Yes", 3])
+    ws.append(["Bob", "No", 5])
+    ws.append(["Cy", "Yes", 8])
+    # Columns given explicitly: openpyxl would otherwise copy whatever the header cells say at save.
+    columns = [TableColumn(id=i, name=name) for i, name in enumerate(HEADERS, start=1)]
+    ws.add_table(Table(displayName="People", ref="A1:C4", tableColumns=columns))
+    ws["E2"] = '=IF(SUMIFS(People[Hours],People[Status],"Yes")>10,"many","few")'
+    ws["E3"] = "=SUMPRODUCT((People[[#Headers],[Hours]]<>\"\")*1)+'Data'!C2"
+    ws["E4"] = '="Name (" & COUNTA(People[Name]) & ") @ ""[@x]"" XLOOKUP(" & ROUND(C2,0)'
+
+    lists = wb.create_sheet("Lists")
+    lists.sheet_state = "hidden"
+    lists.append(["Yes"])
+    lists.append(["No"])
+    wb.defined_names["StatusList"] = DefinedName("StatusList", attr_text="'Lists'!$A$1:$A$2")
+
+    status = DataValidation(type="list", formula1="StatusList", showErrorMessage=True,
+                            errorTitle="Status", error="Pick Yes or No.")
+    status.add("B2:B4")
+    ws.add_data_validation(status)
+    hours = DataValidation(type="whole", operator="between", formula1="0", formula2="100",
+                           showErrorMessage=True, errorTitle="Hours", error="A whole number of hours.")
+    hours.add("C2:C4")
+    ws.add_data_validation(hours)
+    ws.conditional_formatting.add("B2:B4", FormulaRule(formula=['B2=""'], fill=PatternFill("solid", fgColor="FFD966")))
+
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=3, min_row=1, max_row=4), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=4))
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    ws.add_chart(chart, "G2")
+
+    for row in ws["B2:C4"]:
+        for cell in row:
+            cell.protection = Protection(locked=False)
+    ws.protection.sheet = True
+    ws.protection.objects = True
+    return wb
+
+
+def save(wb: Workbook, folder: Path, name: str = "book.xlsx") -> Path:
+    path = folder / name
+    wb.save(path)
+    return path
+
+
+def people(wb: Workbook) -> Table:
+    return wb["Data"].tables["People"]
+
+
+def status_validation(wb: Workbook) -> DataValidation:
+    return wb["Data"].data_validations.dataValidation[0]
+
+
+def add_validation(wb: Workbook, cells: str, **options) -> None:
+    validation = DataValidation(showErrorMessage=True, errorTitle="Title", error="Message", **options)
+    validation.add(cells)
+    wb["Data"].add_data_validation(validation)
+
+
+def add_defined_name(wb: Workbook, name: str, text: str = "'Data'!$A$1") -> None:
+    wb.defined_names[name] = DefinedName(name, attr_text=text)
+
+
+def set_formula(formula: str) -> Callable[[Workbook], None]:
+    def write(wb: Workbook) -> None:
+        wb["Data"]["F2"] = formula
+    return write
+
+
+def rename_title(wb: Workbook, title: str) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl warns about > 31 characters, but writes it
+        wb["Lists"].title = title
+
+
+def lock_every_cell(wb: Workbook) -> None:
+    for row in wb["Data"].iter_rows():
+        for cell in row:
+            cell.protection = Protection(locked=True)
+
+
+def second_table(wb: Workbook) -> None:
+    ws = wb["Data"]
+    ws["C6"], ws["D6"] = "Hours", "More"
+    ws.add_table(Table(displayName="Other", ref="C4:D7",
+                       tableColumns=[TableColumn(id=1, name="Hours"), TableColumn(id=2, name="More")]))
+
+
+def clash_column_names(wb: Workbook) -> None:
+    wb["Data"]["C1"] = "name"
+    people(wb).tableColumns[2].name = "name"
+
+
+BREAKAGES = [
+    # 1. tables
+    pytest.param(lambda wb: wb["Data"].__setitem__("B1", "Statu"),
+                 "xl/tables/table1.xml: header cell Data!B1 'Statu' != column name 'Status'", id="header-edited"),
+    pytest.param(lambda wb: wb["Data"].__setitem__("C1", 7), "header cell Data!C1 is not a non-empty text",
+                 id="header-number"),
+    pytest.param(lambda wb: wb["Data"].__setitem__("A1", None), "header cell Data!A1 is not a non-empty text",
+                 id="header-empty"),
+    pytest.param(clash_column_names, "column names 'Name' and 'name' clash ignoring case", id="columns-clash"),
+    pytest.param(lambda wb: people(wb).tableColumns.pop(), "has 2 columns but ref A1:C4 spans 3",
+                 id="column-count"),
+    pytest.param(lambda wb: setattr(people(wb), "ref", "A1:C1"), "ref A1:C1 has no data row", id="no-data-row"),
+    pytest.param(lambda wb: setattr(people(wb), "totalsRowCount", 1), "has a totals row", id="totals-row"),
+    pytest.param(second_table, "table 'People' (A1:C4) overlaps table 'Other' (C4:D7)", id="tables-overlap"),
+    pytest.param(lambda wb: wb["Data"].merge_cells("A4:B5"), "overlaps merged cells Data!A4:B5", id="merged-overlap"),
+    # 2. names
+    pytest.param(lambda wb: add_defined_name(wb, "LC1"), "defined name 'LC1' is an A1 cell reference",
+                 id="defined-name-LC1"),
+    pytest.param(lambda wb: setattr(people(wb), "displayName", "T1"), "table name 'T1' is an A1 cell reference",
+                 id="table-name-T1"),
+    pytest.param(lambda wb: add_defined_name(wb, "people"),
+                 "table name 'People' clashes (ignoring case) with defined name 'people'", id="table-name-clash"),
+    pytest.param(lambda wb: add_defined_name(wb, "statuslist"),
+                 "defined name 'StatusList' clashes (ignoring case) with defined name 'statuslist'",
+                 id="defined-name-clash"),
+    # 3. formulas, wherever they are written
+    pytest.param(set_formula("=XLOOKUP(1,A2:A4,C2:C4)"), "Data!F2: post-2010 function XLOOKUP", id="xlookup"),
+    pytest.param(set_formula("=_xlfn.STDEV.S(C2:C4)"), "post-2010 function _xlfn.STDEV.S", id="xlfn-prefix"),
+    pytest.param(set_formula("=textjoin(\",\",TRUE,A2:A4)"), "post-2010 function textjoin", id="lowercase"),
+    pytest.param(set_formula('=INDIRECT("A1")'), "function INDIRECT is not in ALLOWED_FUNCTIONS", id="not-allowed"),
+    pytest.param(set_formula("=People[@Hours]*2"), "formula uses '@'", id="at-reference"),
+    pytest.param(set_formula("=" + "+".join(["1"] * 4100)), "formula has 8199 characters (limit 8,192)",
+                 id="too-long"),
+    pytest.param(lambda wb: add_defined_name(wb, "Unique", "UNIQUE('Data'!$A$2:$A$4)"),
+                 "xl/workbook.xml: defined name 'Unique': post-2010 function UNIQUE", id="defined-name-text"),
+    pytest.param(lambda wb: wb["Data"].conditional_formatting.add("C2:C4", FormulaRule(formula=["=C2>5"])),
+                 "conditional format Data!C2:C4: formula is stored with a leading '='", id="cf-leading-equals"),
+    pytest.param(lambda wb: add_validation(wb, "A2:A4", type="custom", formula1="IFS(A2=\"\",FALSE,TRUE,TRUE)"),
+                 "data validation Data!A2:A4 formula1: post-2010 function IFS", id="dv-formula-function"),
+    # 4. data validation
+    pytest.param(lambda wb: setattr(status_validation(wb), "formula1", "=StatusList"),
+                 "formula1: formula is stored with a leading '='", id="dv-leading-equals"),
+    pytest.param(lambda wb: setattr(status_validation(wb), "showErrorMessage", False),
+                 "data validation Data!B2:B4 has showErrorMessage off", id="dv-error-off"),
+    pytest.param(lambda wb: setattr(status_validation(wb), "errorTitle", None), "needs an errorTitle and an error",
+                 id="dv-no-error-title"),
+    pytest.param(lambda wb: setattr(status_validation(wb), "showDropDown", True), "HIDES the dropdown arrow",
+                 id="dv-show-drop-down"),
+    pytest.param(lambda wb: add_validation(wb, "A2:A4", type="list",
+                                           formula1='"' + ",".join(f"Option {i}" for i in range(40)) + '"'),
+                 "inline list has 389 characters (limit 255", id="dv-inline-list-too-long"),
+    pytest.param(lambda wb: setattr(status_validation(wb), "formula1", "'Lists'!$A$1:$A$2"),
+                 "refers to another sheet directly", id="dv-other-sheet"),
+    # 5. charts
+    pytest.param(lambda wb: setattr(wb["Data"]._charts[0].x_axis, "delete", None),
+                 'xl/charts/chart1.xml: c:catAx (axId 10) lacks <c:delete val="0"/>', id="axis-delete-missing"),
+    pytest.param(lambda wb: setattr(wb["Data"]._charts[0].y_axis, "delete", True), "c:valAx (axId 100) lacks",
+                 id="axis-deleted"),
+    # 6. protection
+    pytest.param(lambda wb: setattr(wb["Data"].protection, "objects", False),
+                 "protected sheet 'Data' has a drawing but objects is not set", id="objects-unprotected"),
+    pytest.param(lock_every_cell, "protected input sheet 'Data' has no unlocked cell", id="no-unlocked-cell"),
+    # general limits
+    pytest.param(lambda wb: rename_title(wb, "L" * 32), "sheet name 'LLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLL' has 32",
+                 id="sheet-name-too-long"),
+]
+
+
+def test_clean_workbook_passes(tmp_path):
+    assert check_xlsx(save(clean_workbook(), tmp_path), input_sheets=INPUT_SHEETS) == []
+
+
+@pytest.mark.parametrize("break_it, expected", BREAKAGES)
+def test_checker_catches(tmp_path, break_it, expected):
+    wb = clean_workbook()
+    break_it(wb)
+    problems = check_xlsx(save(wb, tmp_path), input_sheets=INPUT_SHEETS)
+    assert any(expected in problem for problem in problems), problems
+
+
+BAD_NAMES = ["LC1", "T1", "lc1", "XFD1048576", "A1048576", "R1C1", "R", "C", "r5", "C3", "RC", "TRUE", "False",
+             "1st", "has space", "has-dash", ".dot"]
+GOOD_NAMES = ["XFE1", "A1048577", "A0", "LC1_", "LC_1", "R1C1X", "RC.x", "_1", "\\back", "Level.2", "TRUEISH"]
+
+
+@pytest.mark.parametrize("name", BAD_NAMES)
+def test_bad_defined_name_is_caught(tmp_path, name):
+    wb = clean_workbook()
+    add_defined_name(wb, name)
+    problems = check_xlsx(save(wb, tmp_path), input_sheets=INPUT_SHEETS)
+    assert any(f"defined name {name!r}" in problem for problem in problems), problems
+
+
+def test_good_defined_names_pass(tmp_path):
+    wb = clean_workbook()
+    for name in GOOD_NAMES:
+        add_defined_name(wb, name)
+    assert check_xlsx(save(wb, tmp_path), input_sheets=INPUT_SHEETS) == []
+
+
+def test_builtin_names_are_skipped(tmp_path):
+    wb = clean_workbook()
+    wb["Data"].print_area = "A1:C4"  # written as _xlnm.Print_Area
+    assert check_xlsx(save(wb, tmp_path), input_sheets=INPUT_SHEETS) == []
+
+
+def test_allowed_functions_include_the_basics():
+    assert {"IF", "SUMIFS", "INDEX", "MATCH", "TEXT", "SUM", "AVERAGE"} <= ALLOWED_FUNCTIONS
+    assert not {"XLOOKUP", "LET", "FILTER"} & ALLOWED_FUNCTIONS
+
+
+def test_missing_input_sheet_is_reported(tmp_path):
+    problems = check_xlsx(save(clean_workbook(), tmp_path), input_sheets=("Data", "Nope"))
+    assert problems == ["xl/workbook.xml: input sheet 'Nope' does not exist"]
+
+
+# --- breakages the libraries refuse to write: edit the saved XML ------------------------------
+
+
+def edit_part(path: Path, part: str, old: str, new: str) -> None:
+    with zipfile.ZipFile(path) as source:
+        contents = {info: source.read(info) for info in source.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in contents.items():
+            if info.filename == part:
+                text = data.decode()
+                assert old in text, f"{old!r} not in {part}"
+                data = text.replace(old, new, 1).encode()
+            target.writestr(info, data)
+
+
+XML_EDITS = [
+    pytest.param("xl/workbook.xml", 'name="Lists"', 'name="Lists[1]"', "sheet name 'Lists[1]' contains '[]'",
+                 id="sheet-name-brackets"),
+    pytest.param("xl/worksheets/sheet1.xml", '<dataValidation sqref="B2:B4"', '<dataValidation sqref=""',
+                 "data validation Data!(no cells) applies to no cells", id="dv-no-cells"),
+    pytest.param("xl/charts/chart1.xml", '<delete val="0" />', "<delete />", "c:catAx (axId 10) lacks",
+                 id="bare-axis-delete"),
+    pytest.param("xl/tables/table1.xml", 'ref="A1:C4"', 'ref="A1:C4" totalsRowShown="1" totalsRowCount="1"',
+                 "has a totals row", id="totals-row-count"),
+    # openpyxl and XlsxWriter both cut text at 32,767 characters without a word.
+    pytest.param("xl/worksheets/sheet1.xml", "<t>Ann</t>", f"<t>{'x' * 32_768}</t>",
+                 "xl/worksheets/sheet1.xml: cell Data!A2 has 32768 characters (limit 32,767)",
+                 id="inline-text-too-long"),
+]
+
+
+@pytest.mark.parametrize("part, old, new, expected", XML_EDITS)
+def test_checker_catches_edited_xml(tmp_path, part, old, new, expected):
+    path = save(clean_workbook(), tmp_path)
+    edit_part(path, part, old, new)
+    problems = check_xlsx(path, input_sheets=INPUT_SHEETS)
+    assert any(expected in problem for problem in problems), problems
+
+
+def test_not_a_zip_is_reported(tmp_path):
+    path = tmp_path / "fake.xlsx"
+    path.write_text("not a workbook")
+    assert "not a valid zip file" in check_xlsx(path)[0]
+
+
+def test_missing_content_types_is_reported(tmp_path):
+    path = tmp_path / "bare.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    assert check_xlsx(path) == [f"{path}: no [Content_Types].xml part"]
+
+
+# --- XlsxWriter: shared strings and relative part names ---------------------------------------
+
+
+def xlsxwriter_workbook(path: Path, *, total_row: bool = False, after_table: Callable | None = None) -> Path:
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("Data")
+    unlocked = wb.add_format({"locked": False})
+    ws.add_table("A1:C3", {"name": "People", "total_row": total_row,
+                           "columns": [{"header": header} for header in HEADERS],
+                           "data": [["Ann", "Yes", 3], ["Bob", "No", 5]]})
+    ws.write_formula("E2", '=SUMIFS(People[Hours],People[Status],"Yes")')
+    ws.write("F2", "", unlocked)
+    ws.data_validation("B2:B3", {"validate": "list", "source": ["Yes", "No"],
+                                 "error_title": "Status", "error_message": "Pick Yes or No."})
+    ws.protect()
+    if after_table:
+        after_table(ws)
+    wb.close()
+    return path
+
+
+def test_clean_xlsxwriter_workbook_passes(tmp_path):
+    assert check_xlsx(xlsxwriter_workbook(tmp_path / "x.xlsx"), input_sheets=INPUT_SHEETS) == []
+
+
+def test_xlsxwriter_header_overwritten_is_caught(tmp_path):
+    path = xlsxwriter_workbook(tmp_path / "x.xlsx", after_table=lambda ws: ws.write("B1", "Statu"))
+    assert "xl/tables/table1.xml: header cell Data!B1 'Statu' != column name 'Status'" in check_xlsx(path)
+
+
+def test_shared_string_too_long_is_caught(tmp_path):
+    path = xlsxwriter_workbook(tmp_path / "x.xlsx")
+    edit_part(path, "xl/sharedStrings.xml", "<t>Ann</t>", f"<t>{'x' * 32_768}</t>")
+    assert any("xl/sharedStrings.xml: string #" in problem and "32768 characters" in problem
+               for problem in check_xlsx(path))
+
+
+def test_xlsxwriter_totals_row_is_caught(tmp_path):
+    path = xlsxwriter_workbook(tmp_path / "x.xlsx", total_row=True)
+    assert any("has a totals row" in problem for problem in check_xlsx(path))
+
+
+def test_xlsxwriter_future_function_prefix_is_caught(tmp_path):
+    path = xlsxwriter_workbook(tmp_path / "x.xlsx",
+                               after_table=lambda ws: ws.write_formula("G2", "=_xlfn.XLOOKUP(1,A2:A3,C2:C3)"))
+    assert any("Data!G2: post-2010 function _xlfn.XLOOKUP" in problem for problem in check_xlsx(path))
+
+
+# --- item 7 on hand-made cached values --------------------------------------------------------
+
+
+def test_cell_errors_lists_name_ref_and_value_errors(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws["A1"] = "#NAME?"  # openpyxl stores known error strings as error cells (t="e")
+    ws["A2"] = "#DIV/0!"  # a real answer sometimes; not one of the three the checklist is about
+    ws["B1"] = "#REF!"
+    ws["B2"].value = "#VALUE!"
+    ws["B2"].data_type = "s"  # the same text as a string cell
+    ws["C1"] = "fine"
+    assert cell_errors(save(wb, tmp_path)) == ["Sheet!A1: #NAME?", "Sheet!B1: #REF!", "Sheet!B2: #VALUE!"]
