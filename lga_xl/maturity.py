@@ -17,7 +17,7 @@ Example:
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -48,6 +48,10 @@ class Edition:
     title: str
     strands: tuple[Strand, ...]
     elements: tuple[Element, ...]  # strand order, then level order, then seed order
+    _by_id: dict[str, Element] = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_id.update((e.id, e) for e in self.elements)
 
     @property
     def scored_elements(self) -> tuple[Element, ...]:
@@ -58,18 +62,10 @@ class Edition:
         return tuple(s.name for s in self.strands)
 
     def element(self, element_id: str) -> Element:
-        return self._by_id()[element_id]
+        return self._by_id[element_id]
 
     def has_element(self, element_id: str) -> bool:
-        return element_id in self._by_id()
-
-    def _by_id(self) -> dict[str, Element]:
-        return _index(self)
-
-
-@cache
-def _index(edition: Edition) -> dict[str, Element]:
-    return {e.id: e for e in edition.elements}
+        return element_id in self._by_id
 
 
 def available_editions() -> list[str]:

@@ -42,7 +42,7 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024
 MAX_MEMBER_RATIO = 200  # unpacked/packed size of one part, past which it is a bomb
 MAX_ZIP_MEMBERS = 10_000
-MAX_SHEET_CELLS = 5_000_000
+MAX_SHEET_CELLS = 2_000_000  # ~100 MB as calamine holds it
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
@@ -52,7 +52,8 @@ _NS = {
     "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
 }
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?([A-Za-z]{1,3})\$?(\d+))?$")
-_CELL_REF_BYTES = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"')
+_CELL_COLUMNS = re.compile(rb'<c r="([A-Z]{1,3})')
+_CELL_ROWS = re.compile(rb'<(?:c r="[A-Z]{1,3}|row r=")(\d+)"')
 
 
 @dataclass(frozen=True)
@@ -264,10 +265,9 @@ class Package:
         if part is None:
             return
         data = self._zip.read(part)
-        max_row = max_col = 0
-        for letters, row in _CELL_REF_BYTES.findall(data):
-            max_row = max(max_row, int(row))
-            max_col = max(max_col, _column_index(letters.decode()) + 1)
+        # Distinct values first: a sheet has thousands of cells but few rows and columns.
+        max_row = max(map(int, set(_CELL_ROWS.findall(data))), default=0)
+        max_col = max((_column_index(c.decode()) + 1 for c in set(_CELL_COLUMNS.findall(data))), default=0)
         if max_row * max_col > MAX_SHEET_CELLS:
             raise self._fatal(
                 "too-large",
