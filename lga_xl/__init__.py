@@ -24,6 +24,8 @@ _EXPORTS = {
     "load_edition": "maturity",
     "new_self_assessment": "writers.self_assessment",
     "read_self_assessment": "readers.self_assessment",
+    "new_levy_plan": "writers.levy_plan",
+    "read_levy_plan": "readers.levy_plan",
     "read_workbook": "readers",
     "validate": "readers",
 }

@@ -47,6 +47,61 @@ def new_self_assessment_command(org_name, region, org_type, assessment_type, out
     click.echo(f"Wrote {path}")
 
 
+def _tax_year_option(ctx, param, value: str) -> str:
+    from .writers.levy_plan import plan_start_of
+
+    try:
+        plan_start_of(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return value
+
+
+def _schools_option(ctx, param, value: Path | None):
+    from .writers.levy_plan import SchoolsCsvError, load_schools_csv
+
+    try:
+        return () if value is None else load_schools_csv(value)
+    except SchoolsCsvError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _standards_option(ctx, param, value: Path | None):
+    """(where the standards came from, the standards); (None, None) for the shipped sample."""
+    from .standards import StandardsError, load_standards
+
+    try:
+        return (None, None) if value is None else (value.name, load_standards(value))
+    except StandardsError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@new.command("levy-plan")
+@click.option("--org", "org_name", help="Council name to put on the plan.")
+@click.option("--region", type=click.Choice(REGIONS, case_sensitive=False), help="One of the nine English regions.")
+@click.option("--tax-year", default="2026-27", show_default=True, callback=_tax_year_option,
+              help="The plan's tax year, like 2026-27 (from 2018-19). A new year needs a new workbook.")
+@click.option("--schools", "schools", type=click.Path(dir_okay=False, path_type=Path), callback=_schools_option,
+              help="CSV of schools to pre-fill: columns URN, School, Type, PayBill, Headcount.")
+@click.option("--standards", "standards", type=click.Path(dir_okay=False, path_type=Path),
+              callback=_standards_option,
+              help="Your export of the Skills England standards list (JSON or CSV); an illustrative sample if omitted.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the .xlsx file.")
+def new_levy_plan_command(org_name, region, tax_year, schools, standards, output: Path) -> None:
+    """A schools apprenticeship levy plan workbook."""
+    from .writers.levy_plan import new_levy_plan
+
+    source, standard_list = standards
+    try:
+        path = new_levy_plan(output, org_name=org_name, region=region, tax_year=tax_year, schools=schools,
+                             standards=standard_list, standards_source=source)
+    except OSError as exc:
+        click.echo(f"Error: cannot write {output}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    click.echo(f"Wrote {path}")
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the issues as JSON lines.")
@@ -118,7 +173,26 @@ def _describe(result) -> str:
             target = f"target {strand.target}" if strand.target else "no target"
             lines.append(f"  {strand.strand:45} {strand.current:13} {strand.score:.1f}  {target}")
         return "\n".join(lines)
-    raise NotImplementedError(result.kind)
+    return _describe_levy_plan(result)
+
+
+def _describe_levy_plan(plan) -> str:
+    in_levy = sum(1 for school in plan.schools if school.in_council_levy)
+    expiry = (f"{plan.expiring_funds:,.2f} in {plan.expiry_month_count} month(s), first {plan.first_expiry_month:%B %Y}"
+              if plan.first_expiry_month else "none in the 36-month forecast")
+    return "\n".join([
+        f"{plan.organisation or '(no name)'}, levy plan {plan.tax_year}",
+        f"  {'Annual levy':28} {plan.annual_levy:>16,.2f}",
+        f"  {'Funds in (plan year)':28} {plan.funds_in:>16,.2f}",
+        f"  {'Transfer headroom at 10%':28} {plan.headroom_10:>16,.2f}",
+        f"  {'Transfer headroom at 25%':28} {plan.headroom_25:>16,.2f}",
+        f"  {f'Transfer headroom at {plan.statutory_transfer_rate:.0%}':28} {plan.headroom_statutory:>16,.2f}"
+        f"  (statutory rate)",
+        f"  {'Schools in council levy':28} {in_levy:>16}",
+        f"  {'Schools levy share':28} {plan.schools_levy_share:>16,.2f}",
+        f"  {'Schools planned spend':28} {plan.schools_planned_spend:>16,.2f}",
+        f"  {'Expiring funds':28} {expiry}",
+    ])
 
 
 if __name__ == "__main__":  # pragma: no cover

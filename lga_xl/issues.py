@@ -84,6 +84,11 @@ _CODES = [
     IssueCode("transfers-over-headroom", "error", "Transfers committed this year exceed the transfer allowance."),
     IssueCode("funds-expiring", "warning", "Levy funds are forecast to expire unspent."),
     IssueCode("incomplete-row", "error", "A table row is partly filled in: a required cell is blank."),
+    IssueCode("missing-input", "error", "A required input cell (such as the pay bill) is blank."),
+    IssueCode("schools-pay-bill-over-total", "error", "The schools' pay bills add up to more than the whole council's pay bill, which includes them."),
+    # Bulk import.
+    IssueCode("skipped-file", "warning", "A file in an imported folder that is not an Excel workbook; it was listed, not read."),
+    IssueCode("internal-error", "error", "lga_xl itself failed on this file (a bug: please report it with the file); the rest of the import went on."),
 ]
 
 ISSUE_CODES: dict[str, IssueCode] = {c.code: c for c in _CODES}

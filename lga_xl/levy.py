@@ -56,6 +56,7 @@ __all__ = [
     "FundsCohort",
     "TransferPosition",
     "co_investment_rate",
+    "even_monthly_levy",
     "expired_funds",
     "expiry_cohorts",
     "funds_entering",
@@ -67,6 +68,7 @@ __all__ = [
     "payment_schedule",
     "payments_between",
     "payments_in_tax_year",
+    "pro_rata_share",
     "public_sector_target",
     "statutory_transfer_rate",
     "tax_year_of",
@@ -235,6 +237,45 @@ def monthly_levy(
         payments.append(levy_to_date - levy_before)
         levy_before = levy_to_date
     return payments
+
+
+def even_monthly_levy(annual_levy: Number) -> Decimal:
+    """A twelfth of an annual levy, to the penny: a level monthly forecast.
+
+    Planning uses this when monthly pay bills are not known: the year's levy
+    is spread evenly over its twelve months (the levy plan workbook's
+    ``MonthlyLevy``).  The twelve months may differ from the year's levy by a
+    few pence.
+
+    Rounding: ``ROUND(annual_levy / 12, 2)``.
+
+    Example:
+        >>> even_monthly_levy(35_000), even_monthly_levy("0.06")
+        (Decimal('2916.67'), Decimal('0.01'))
+    """
+    return _round_money(_money(annual_levy, "annual_levy") / 12)
+
+
+def pro_rata_share(amount: Number, part: Number, whole: Number) -> Decimal:
+    """A share of an amount in proportion ``part / whole``, to the penny.
+
+    A school's share of its council's levy is taken pro rata to its pay bill
+    (domain.md, "Councils and schools"):
+    ``pro_rata_share(council levy, school pay bill, council pay bill)``.
+
+    Rounding: ``ROUND(amount * part / whole, 2)``; 0 when ``whole`` is 0.
+
+    Raises:
+        ValueError: a negative part or whole.
+
+    Example:
+        >>> pro_rata_share(235_000, 1_200_000, 50_000_000), pro_rata_share("0.01", 1, 2)
+        (Decimal('5640.00'), Decimal('0.01'))
+    """
+    amount = _money(amount, "amount")
+    part = _money(part, "part", minimum=_ZERO)
+    whole = _money(whole, "whole", minimum=_ZERO)
+    return _ZERO_PENCE if whole == 0 else _round_money(amount * part / whole)
 
 
 # Public API: funds entering the account.

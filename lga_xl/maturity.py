@@ -48,18 +48,15 @@ class Edition:
     title: str
     strands: tuple[Strand, ...]
     elements: tuple[Element, ...]  # strand order, then level order, then seed order
-    _by_id: dict[str, Element] = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
+    # Derived once: readers look these up for every row of every return.
+    scored_elements: tuple[Element, ...] = field(init=False, compare=False, repr=False)
+    strand_names: tuple[str, ...] = field(init=False, compare=False, repr=False)
+    _by_id: dict[str, Element] = field(init=False, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._by_id.update((e.id, e) for e in self.elements)
-
-    @property
-    def scored_elements(self) -> tuple[Element, ...]:
-        return tuple(e for e in self.elements if e.scored)
-
-    @property
-    def strand_names(self) -> tuple[str, ...]:
-        return tuple(s.name for s in self.strands)
+        object.__setattr__(self, "scored_elements", tuple(e for e in self.elements if e.scored))
+        object.__setattr__(self, "strand_names", tuple(s.name for s in self.strands))
+        object.__setattr__(self, "_by_id", {e.id: e for e in self.elements})
 
     def element(self, element_id: str) -> Element:
         return self._by_id[element_id]

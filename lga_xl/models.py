@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -69,6 +70,140 @@ class SelfAssessment(BaseModel):
     strands: list[StrandRating]
     elements: list[ElementAnswer]
     issues: list[Issue]
+    input_hash: str  # sha256 of what was typed in (see Package.input_hash)
+
+    @property
+    def has_errors(self) -> bool:
+        return has_errors(self.issues)
+
+
+# Levy plans (lga_xl.readers.levy_plan).  Money is Decimal, recomputed with lga_xl.levy;
+# ``row`` is the worksheet row of a table row, for locating it in the workbook.
+
+
+class SchoolRow(BaseModel):
+    """A school on the Schools sheet, with its recomputed share and spend."""
+
+    model_config = ConfigDict(frozen=True)
+
+    row: int
+    urn: str | None
+    name: str | None
+    type: str | None
+    pay_bill: Decimal | None
+    headcount: int | None
+    in_council_levy: bool
+    levy_share: Decimal
+    planned_spend: Decimal
+    balance: Decimal
+    check: str
+
+
+class PlannedStartRow(BaseModel):
+    """A planned start, costed under the payment profile (levy funds pay up to the band)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    row: int
+    urn: str | None
+    standard: str | None
+    title: str
+    level: int | None
+    start_date: dt.date | None
+    duration_months: int | None
+    price: Decimal | None
+    band_max: Decimal | None
+    above_cap: Decimal
+    in_year_cost: Decimal
+    check: str
+
+
+class TransferRow(BaseModel):
+    """A planned transfer to another employer, costed like a start."""
+
+    model_config = ConfigDict(frozen=True)
+
+    row: int
+    recipient: str | None
+    standard: str | None
+    title: str
+    level: int | None
+    start_date: dt.date | None
+    duration_months: int | None
+    price: Decimal | None
+    band_max: Decimal | None
+    above_cap: Decimal
+    in_year_cost: Decimal
+    check: str
+
+
+class ForecastMonth(BaseModel):
+    """One month of the account forecast."""
+
+    model_config = ConfigDict(frozen=True)
+
+    row: int
+    month: dt.date
+    funds_in: Decimal
+    spending: Decimal
+    transfers_out: Decimal
+    expired: Decimal
+    balance: Decimal  # below 0: the plan spends more than the funds available by then
+    shortfall: Decimal
+    expired_so_far: Decimal
+
+
+class LevyPlan(BaseModel):
+    """A levy plan read back, every figure recomputed from its inputs."""
+
+    kind: str = "levy-plan"
+    file: str
+    template_version: str
+    organisation: str | None
+    region: str | None
+    tax_year: str
+    plan_start: dt.date
+    plan_end: dt.date
+    # inputs, as read (None when blank or unusable; the figures then count them as 0)
+    total_pay_bill: Decimal | None
+    english_percent: Decimal | None
+    headcount: int | None
+    previous_year_funds: Decimal | None
+    opening_balance: Decimal | None
+    transfers_committed: Decimal | None
+    # results
+    annual_levy: Decimal
+    monthly_levy: Decimal
+    monthly_english_levy: Decimal
+    monthly_top_up: Decimal
+    funds_in: Decimal
+    planned_spend: Decimal
+    planned_starts_in_year: int
+    public_sector_target_starts: int
+    statutory_transfer_rate: Decimal
+    transfer_allowance_10: Decimal
+    transfer_allowance_25: Decimal
+    transfer_allowance_statutory: Decimal
+    transfers_planned: Decimal
+    transfers_total: Decimal
+    headroom_10: Decimal
+    headroom_25: Decimal
+    headroom_statutory: Decimal
+    over_committed: Decimal
+    schools_pay_bill: Decimal
+    schools_levy_share: Decimal
+    schools_planned_spend: Decimal
+    expiring_funds: Decimal  # FundsExpiring: funds forecast to expire in the 36 months
+    expiry_month_count: int
+    first_expiry_month: dt.date | None
+    lowest_balance: Decimal
+    shortfall_months: int
+    schools: list[SchoolRow]
+    planned_starts: list[PlannedStartRow]
+    transfers: list[TransferRow]
+    forecast: list[ForecastMonth]
+    issues: list[Issue]
+    input_hash: str  # sha256 of what was typed in (see Package.input_hash)
 
     @property
     def has_errors(self) -> bool:

@@ -24,6 +24,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableColumn
 
+from lga_xl.writers.levy_plan import new_levy_plan, sample_levy_plan
 from lga_xl.writers.self_assessment import new_self_assessment
 from tests.support.xlsx_checklist import ALLOWED_FUNCTIONS, cell_errors, check_xlsx
 
@@ -59,6 +60,12 @@ def committed_template(name: str) -> WorkbookFactory:
 WORKBOOK_FACTORIES: list[tuple[str, WorkbookFactory, tuple[str, ...]]] = [
     ("self-assessment-blank", blank_self_assessment, SELF_ASSESSMENT_INPUTS),
     ("self-assessment-filled", filled_self_assessment, SELF_ASSESSMENT_INPUTS),
+    ("levy-plan-blank", lambda folder: new_levy_plan(folder / "levy_plan_blank.xlsx"),
+     ("Plan", "Schools", "Starts", "Transfers", "Standards")),
+    ("levy-plan-sample", lambda folder: sample_levy_plan(folder / "levy_plan_sample.xlsx", org_name="=Exampleshire"),
+     ("Plan", "Schools", "Starts", "Transfers", "Standards")),
+    ("levy-plan-committed", committed_template("schools_levy_plan.xlsx"),
+     ("Plan", "Schools", "Starts", "Transfers", "Standards")),
 ]
 if (REPO / "workbooks" / "self_assessment.xlsx").exists():
     WORKBOOK_FACTORIES.append(

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from lga_xl import levy
 from lga_xl.levy import (
     co_investment_rate,
+    even_monthly_levy,
     expired_funds,
     expiry_cohorts,
     funds_entering,
@@ -28,6 +29,7 @@ from lga_xl.levy import (
     payment_schedule,
     payments_between,
     payments_in_tax_year,
+    pro_rata_share,
     public_sector_target,
     statutory_transfer_rate,
     tax_year_of,
@@ -155,6 +157,33 @@ def test_monthly_levy_allows_a_negative_correction_month():
 
 def test_monthly_levy_of_no_months_is_empty():
     assert monthly_levy([]) == []
+
+
+@pytest.mark.parametrize(
+    ("annual", "expected"),
+    [(0, "0.00"), ("0.06", "0.01"), ("0.05", "0.00"), (35_000, "2916.67"), ("12345.66", "1028.81"), (12.3, "1.03")],
+)
+def test_even_monthly_levy_rounds_a_twelfth_half_up(annual, expected):
+    assert even_monthly_levy(annual) == D(expected)
+
+
+@pytest.mark.parametrize(
+    ("amount", "part", "whole", "expected"),
+    [(235_000, 1_200_000, 50_000_000, "5640.00"), (100, 1, 3, "33.33"), (100, 2, 3, "66.67"), ("0.01", 1, 2, "0.01"),
+     (35_000, 0, 10_000_000, "0.00"), (35_000, 5, 0, "0.00"), ("2.675", 1, 1, "2.68")],
+)
+def test_pro_rata_share_rounds_once(amount, part, whole, expected):
+    assert pro_rata_share(amount, part, whole) == D(expected)
+
+
+def test_pro_rata_share_rejects_negative_parts():
+    with pytest.raises(ValueError, match="part must be 0 or more"):
+        pro_rata_share(100, -1, 10)
+
+
+def test_even_monthly_levy_rejects_text():
+    with pytest.raises(ValueError, match="annual_levy must be a number"):
+        even_monthly_levy("a lot")
 
 
 @pytest.mark.parametrize(
@@ -526,6 +555,18 @@ def test_expired_funds_equals_the_workbook_recurrence(funds_in, spending, expiry
     cohorts = expiry_cohorts(funds_in, spending, expiry_months)
     assert sum(c.spent for c in cohorts) <= sum(spending.values(), D(0))
     assert sum(c.spent + c.expiring for c in cohorts) == sum(funds_in.values(), D(0))
+
+
+@settings(max_examples=300, deadline=None)
+@given(funds_in=FLOWS, spending=FLOWS, horizon=st.sampled_from(MONTHS_2024_TO_2028))
+def test_spending_after_a_month_cannot_change_what_expires_by_then(funds_in, spending, horizon):
+    """Why the levy plan's forecast may leave out payments after its last month."""
+    spending_to_horizon = {month: amount for month, amount in spending.items() if month <= horizon}
+
+    def expiring_by_horizon(flows):
+        return {month: amount for month, amount in expired_funds(funds_in, flows).items() if month <= horizon}
+
+    assert expiring_by_horizon(spending) == expiring_by_horizon(spending_to_horizon)
 
 
 def test_recurrence_straddling_august_2026_by_hand():

@@ -13,13 +13,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..issues import Issue, WorkbookError
-from ..models import SelfAssessment
+from ..models import LevyPlan, SelfAssessment
+from .levy_plan import read_levy_plan, read_levy_plan_package
 from .package import open_package
 from .self_assessment import read_self_assessment, read_self_assessment_package
 
-__all__ = ["read_workbook", "read_self_assessment", "validate"]
+__all__ = ["read_workbook", "read_self_assessment", "read_levy_plan", "validate"]
 
-Result = SelfAssessment
+Result = SelfAssessment | LevyPlan
 
 
 def read_workbook(path: str | Path, *, display: str | None = None) -> Result:
@@ -49,4 +50,4 @@ def validate(path: str | Path, *, display: str | None = None) -> list[Issue]:
         return [err.issue]
 
 
-_READERS = {"self-assessment": read_self_assessment_package}
+_READERS = {"self-assessment": read_self_assessment_package, "levy-plan": read_levy_plan_package}

@@ -7,8 +7,10 @@ of those into a :class:`~lga_xl.issues.WorkbookError` naming the file.
 
 Cell values come from python-calamine (a Rust reader, far faster than
 openpyxl for values); defined names come from ``xl/workbook.xml``, which
-calamine does not expose.  Macros are never run: nothing here executes
-anything in the file.
+calamine does not expose, through the standard library's expat parser:
+expat 2.4.1 and later refuse entity-expansion bombs and ElementTree never
+fetches external entities (Python docs, "XML vulnerabilities").  Macros are
+never run: nothing here executes anything in the file.
 
 Example:
     >>> from lga_xl.writers.self_assessment import new_self_assessment
@@ -22,16 +24,18 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
+import json
 import posixpath
 import re
 import zipfile
+from xml.etree import ElementTree
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import python_calamine
-from defusedxml import ElementTree as SafeET
 
 from ..issues import Issue, WorkbookError
 
@@ -52,6 +56,8 @@ _NS = {
     "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
 }
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?([A-Za-z]{1,3})\$?(\d+))?$")
+# Any cell beyond column Z or row 9999: only then is the exact extent worth computing.
+_FAR_CELL = re.compile(rb'<c r="(?:[A-Z]{2,3}\d|[A-Z]\d{5})|<row r="\d{5}')
 _CELL_COLUMNS = re.compile(rb'<c r="([A-Z]{1,3})')
 _CELL_ROWS = re.compile(rb'<(?:c r="[A-Z]{1,3}|row r=")(\d+)"')
 
@@ -65,7 +71,7 @@ class NamedValue:
     cell: str
 
 
-@dataclass(frozen=True)
+@dataclass
 class TableData:
     """An Excel table's header and rows as values, with cell addresses."""
 
@@ -86,7 +92,12 @@ class TableData:
 
     def cell(self, row_index: int, column_index: int) -> str:
         """The A1 address of a data cell."""
-        return f"{column_letter(self.first_col + column_index)}{self.first_row + row_index}"
+        return f"{self.letters[column_index]}{self.first_row + row_index}"
+
+    @cached_property
+    def letters(self) -> list[str]:
+        """Column letters of the table's columns, for cell addresses."""
+        return [column_letter(self.first_col + i) for i in range(len(self.columns))]
 
 
 def column_letter(index: int) -> str:
@@ -127,6 +138,7 @@ class Package:
         self._zip = archive
         self.has_macros = any(name.lower().endswith("vbaproject.bin") for name in archive.namelist())
         self._grids: dict[str, list[list[Any]]] = {}
+        self._extents_checked = False
         try:
             self._book = python_calamine.CalamineWorkbook.from_path(str(path), load_tables=True)
         except Exception as exc:  # calamine raises its own classes and plain ones for bad XML
@@ -154,7 +166,7 @@ class Package:
     @cached_property
     def _workbook_xml(self):
         try:
-            return SafeET.fromstring(self._zip.read("xl/workbook.xml"))
+            return ElementTree.fromstring(self._zip.read("xl/workbook.xml"))
         except Exception as exc:
             raise self._fatal("corrupt-file", f"xl/workbook.xml cannot be parsed ({_short(exc)})") from None
 
@@ -218,7 +230,7 @@ class Package:
         if sheet not in self._grids:
             if sheet not in self.sheet_names:
                 raise self._fatal("missing-sheet", f"the sheet {sheet!r} is missing (renamed or deleted?)", sheet)
-            self._check_extent(sheet)
+            self._check_extents()
             try:
                 self._grids[sheet] = self._book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
             except Exception as exc:
@@ -247,8 +259,8 @@ class Package:
         """An Excel table by name, wherever it was moved; raises if it is gone."""
         if name not in self._book.table_names:
             raise self._fatal("missing-table", f"the table {name!r} is missing (renamed or deleted?)")
+        self._check_extents()  # before calamine loads the table's sheet
         table = self._book.get_table_by_name(name)
-        self._check_extent(table.sheet)
         (first_row, first_col), _ = table.start, table.end
         return TableData(
             name=name,
@@ -259,12 +271,40 @@ class Package:
             first_col=first_col,
         )
 
-    def _check_extent(self, sheet: str) -> None:
-        """Refuse a sheet whose dense grid would not fit in memory."""
-        part = self._sheet_parts.get(sheet)
-        if part is None:
-            return
+    def input_hash(self, names: tuple[str, ...], tables: dict[str, tuple[str, ...]]) -> str:
+        """A hash of what was typed into the input cells: the named cells and
+        the given columns of each table, rows in sorted order so that re-sorting
+        a table changes nothing.  Same hash, same return, however the file was
+        re-saved or renamed.
+        """
+        named = [repr(found.value) if (found := self.name_value(n)) else None for n in names]
+        rows = {}
+        for table_name, columns in tables.items():
+            table = self.table(table_name)
+            indexes = [table.column_index(c) for c in columns]
+            rows[table_name] = sorted(
+                [repr(row[i]) if i is not None else None for i in indexes] for row in table.rows
+                if any(v not in ("", None) for v in row)
+            )
+        payload = json.dumps({"kind": self.meta.get("kind"), "names": named, "tables": rows}, sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    def _check_extents(self) -> None:
+        """Refuse a workbook with a sheet whose dense grid would not fit in memory.
+
+        calamine holds a sheet as a grid from its first to its last cell and
+        aborts the whole process when that cannot be allocated, so this runs
+        before any sheet is loaded: one value at XFD1048576 would take 400 GB.
+        """
+        if not self._extents_checked:
+            for sheet, part in self._sheet_parts.items():
+                self._check_extent(sheet, part)
+            self._extents_checked = True
+
+    def _check_extent(self, sheet: str, part: str) -> None:
         data = self._zip.read(part)
+        if not _FAR_CELL.search(data):
+            return  # at most 26 columns x 9,999 rows
         # Distinct values first: a sheet has thousands of cells but few rows and columns.
         max_row = max(map(int, set(_CELL_ROWS.findall(data))), default=0)
         max_col = max((_column_index(c.decode()) + 1 for c in set(_CELL_COLUMNS.findall(data))), default=0)
@@ -280,7 +320,7 @@ class Package:
     def _sheet_parts(self) -> dict[str, str]:
         """Sheet name -> zip part, through the workbook's relationships."""
         try:
-            rels = SafeET.fromstring(self._zip.read("xl/_rels/workbook.xml.rels"))
+            rels = ElementTree.fromstring(self._zip.read("xl/_rels/workbook.xml.rels"))
         except Exception:
             return {}
         targets = {}

@@ -26,9 +26,9 @@ from typing import Any
 from ..issues import WorkbookError
 from ..maturity import Edition, load_edition
 from ..models import ElementAnswer, LevelCounts, SelfAssessment, StrandRating
-from ..rating import LABELS, SCORED_LEVELS, Status, StatusError, count_levels, label_score, parse_status, rate
+from ..rating import LABELS, SCORED_LEVELS, LevelCount, Status, StatusError, label_score, parse_status, rate
 from ..reference import ASSESSMENT_TYPES, ORG_TYPES, REGIONS
-from ..writers.self_assessment import KIND, TEMPLATE_VERSION
+from ..writers.self_assessment import COVER_FIELDS, KIND, TEMPLATE_VERSION
 from .fields import Collector, as_text
 from .package import Package, open_package
 
@@ -72,6 +72,10 @@ def read_self_assessment_package(pkg: Package) -> SelfAssessment:
         strands=strands,
         elements=answers,
         issues=found.issues,
+        input_hash=pkg.input_hash(
+            tuple(name for name, _, _ in COVER_FIELDS),
+            {"Elements": ("ID", "Status", "Evidence"), "Ratings": ("Strand", "Target")},
+        ),
         **cover,
     )
 
@@ -114,58 +118,51 @@ def _read_cover(pkg: Package, found: Collector) -> dict[str, Any]:
 def _read_elements(pkg: Package, model: Edition, found: Collector) -> tuple[list[ElementAnswer], str]:
     """The answers in model order, and the sheet the Elements table is on."""
     table = pkg.table("Elements")
-    columns = {}
-    for name in ("ID", "Strand", "Level", "Status", "Evidence"):
-        index = table.column_index(name)
-        if index is None and name in ("ID", "Status"):
+    sheet = table.sheet
+    col = {name: table.column_index(name) for name in ("ID", "Strand", "Level", "Status", "Evidence")}
+    for required in ("ID", "Status"):
+        if col[required] is None:
             raise WorkbookError(pkg.issue(
-                "missing-column", f"the Elements table has no {name} column (renamed or deleted?)", table.sheet))
-        columns[name] = index
+                "missing-column", f"the Elements table has no {required} column (renamed or deleted?)", sheet))
 
     answers: dict[str, ElementAnswer] = {}
     for i, row in enumerate(table.rows):
-        def cell_of(name: str) -> str:
-            return table.cell(i, columns[name])
-
-        def get(name: str) -> Any:
-            index = columns[name]
-            return row[index] if index is not None and index < len(row) else None
-
-        element_id = as_text(get("ID"))
+        element_id = as_text(row[col["ID"]])
         if element_id is None:
             if any(as_text(v) for v in row):
-                found.add("unknown-element", "a row with no element ID; give it back its ID", table.sheet, cell_of("ID"))
+                found.add("unknown-element", "a row with no element ID; give it back its ID", sheet,
+                          table.cell(i, col["ID"]))
             continue
-        if not model.has_element(element_id) or not model.element(element_id).scored:
+        element = model.element(element_id) if model.has_element(element_id) else None
+        if element is None or not element.scored:
             found.add("unknown-element", f"{element_id!r} is not a scored element of the {model.edition} model",
-                      table.sheet, cell_of("ID"))
+                      sheet, table.cell(i, col["ID"]))
             continue
         if element_id in answers:
             found.add("duplicate-element", f"{element_id} appears more than once; the first row was used",
-                      table.sheet, cell_of("ID"))
+                      sheet, table.cell(i, col["ID"]))
             continue
-        element = model.element(element_id)
         for name, expected in (("Strand", element.strand), ("Level", element.level)):
-            shown = as_text(get(name)) if columns[name] is not None else expected
-            if shown != expected:
-                found.add("element-moved", f"{element_id} belongs to {expected!r}, but the row says {shown!r}",
-                          table.sheet, cell_of(name))
-        raw = get("Status")
+            if col[name] is not None and row[col[name]] != expected and as_text(row[col[name]]) != expected:
+                found.add("element-moved", f"{element_id} belongs to {expected!r}, but the row says "
+                          f"{as_text(row[col[name]])!r}", sheet, table.cell(i, col[name]))
+        status_cell = table.cell(i, col["Status"])
+        raw = row[col["Status"]]
         try:
             parsed = parse_status(raw)
         except StatusError as exc:
-            found.add("unknown-status", f"{element_id}: {exc}", table.sheet, cell_of("Status"))
+            found.add("unknown-status", f"{element_id}: {exc}", sheet, status_cell)
             parsed = None
         if parsed is not None and parsed.normalised:
             found.add("value-normalised", f"{element_id}: status {raw!r} read as {parsed.status.value!r}; "
-                      "pick it from the dropdown so the workbook counts it too", table.sheet, cell_of("Status"))
+                      "pick it from the dropdown so the workbook counts it too", sheet, status_cell)
         answers[element_id] = ElementAnswer(
             id=element_id,
             strand=element.strand,
             level=element.level,
             status=parsed.status.value if parsed and parsed.status else None,
-            evidence=as_text(get("Evidence")) if columns["Evidence"] is not None else None,
-            cell=cell_of("Status"),
+            evidence=as_text(row[col["Evidence"]]) if col["Evidence"] is not None else None,
+            cell=status_cell,
         )
 
     ordered = []
@@ -174,27 +171,30 @@ def _read_elements(pkg: Package, model: Edition, found: Collector) -> tuple[list
             ordered.append(answers[element.id])
         else:
             found.add("missing-element", f"{element.id} ({element.strand}, {element.level}) is missing from the "
-                      "Elements table; it counts as not answered", table.sheet)
-    return ordered, table.sheet
+                      "Elements table; it counts as not answered", sheet)
+    return ordered, sheet
 
 
 def _rate_strands(
     pkg: Package, model: Edition, answers: list[ElementAnswer], sheet: str, found: Collector
 ) -> list[StrandRating]:
+    # Tally statuses per strand and level in one pass; elements missing from
+    # the table count as unanswered, as the workbook's COUNTIFS would see them.
+    tally: dict[tuple[str, str], Counter] = {(e.strand, e.level): Counter() for e in model.scored_elements}
+    for element in model.scored_elements:
+        tally[element.strand, element.level][None] += 1
     by_strand: dict[str, list[ElementAnswer]] = defaultdict(list)
     for answer in answers:
         by_strand[answer.strand].append(answer)
+        counter = tally[answer.strand, answer.level]
+        counter[None] -= 1
+        counter[answer.status] += 1
     shown = _shown_ratings(pkg, found)
     strands = []
     for strand in model.strand_names:
-        rows = by_strand[strand]
-        # Elements missing from the table count as unanswered, as in the workbook.
-        missing = Counter(e.level for e in model.scored_elements if e.strand == strand) - Counter(r.level for r in rows)
-        pairs = [(r.level, Status(r.status) if r.status else None) for r in rows]
-        pairs += [(level, None) for level, n in missing.items() for _ in range(n)]
-        rating = rate(count_levels(pairs))
-        levels = _level_counts(pairs)
-        _check_levels(strand, rows, levels, sheet, found)
+        levels = [_level_counts(level, tally[strand, level]) for level in SCORED_LEVELS]
+        rating = rate([LevelCount(c.applicable, c.achieved) for c in levels])
+        _check_levels(strand, by_strand[strand], levels, sheet, found)
         target_text, target_sheet, target_cell = shown.get(strand, {}).get("Target", (None, None, None))
         target = _read_target(strand, target_text, rating.score, target_sheet, target_cell, found)
         _compare_cached(strand, shown.get(strand, {}), rating, found)
@@ -212,20 +212,16 @@ def _rate_strands(
     return strands
 
 
-def _level_counts(pairs: list[tuple[str, Status | None]]) -> list[LevelCounts]:
-    counts = []
-    for level in SCORED_LEVELS:
-        statuses = Counter(status for lv, status in pairs if lv == level)
-        counts.append(LevelCounts(
-            level=level,
-            elements=sum(statuses.values()),
-            achieved=statuses[Status.ACHIEVED],
-            in_progress=statuses[Status.IN_PROGRESS],
-            not_started=statuses[Status.NOT_STARTED],
-            not_applicable=statuses[Status.NOT_APPLICABLE],
-            unanswered=statuses[None],
-        ))
-    return counts
+def _level_counts(level: str, statuses: Counter) -> LevelCounts:
+    return LevelCounts(
+        level=level,
+        elements=sum(statuses.values()),
+        achieved=statuses[Status.ACHIEVED.value],
+        in_progress=statuses[Status.IN_PROGRESS.value],
+        not_started=statuses[Status.NOT_STARTED.value],
+        not_applicable=statuses[Status.NOT_APPLICABLE.value],
+        unanswered=statuses[None],
+    )
 
 
 def _check_levels(

@@ -159,6 +159,7 @@ def new_self_assessment(
     c.add_metadata_sheet(wb, KIND, TEMPLATE_VERSION, {"model_edition": model.edition})
     wb.active = 1  # open on the Cover sheet
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
 
