@@ -141,6 +141,70 @@ def read(file: Path, as_json: bool) -> None:
     sys.exit(EXIT_ERRORS if result.has_errors else EXIT_OK)
 
 
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=Path("returns.sqlite"),
+              show_default=True, help="The SQLite store to add the returns to (created if missing).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("consolidated.xlsx"),
+              show_default=True, help="Where to write the consolidated workbook.")
+@click.option("--no-workbook", is_flag=True, help="Only update the store.")
+@click.option("--csv", "csv_folder", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write every consolidated table as a CSV file into this folder.")
+@click.option("--jobs", type=click.IntRange(min=1), help="Reader processes (default: one per CPU).")
+def import_command(paths, db: Path, out: Path, no_workbook: bool, csv_folder: Path | None, jobs: int | None) -> None:
+    """Import returned workbooks (files or folders) into the store and consolidate them."""
+    import sqlite3
+
+    from .bulk import import_returns
+
+    try:
+        report = import_returns(paths, db=db, out=None if no_workbook else out, jobs=jobs, progress=_progress())
+    except (sqlite3.Error, ValueError, OSError) as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    for outcome in report.files:
+        if outcome.outcome in ("rejected", "skipped"):
+            click.echo(f"{outcome.outcome:8} {outcome.path}: {outcome.reason}")
+    click.echo(report.summary())
+    click.echo(f"Store: {report.store_path}")
+    if report.workbook_path:
+        click.echo(f"Consolidated workbook: {report.workbook_path}")
+    if csv_folder:
+        from .writers.csv_export import write_csv
+
+        click.echo(f"CSV files: {len(write_csv(csv_folder, db))} in {csv_folder}")
+    sys.exit(report.exit_code)
+
+
+def _progress():
+    """A progress bar on a terminal; nothing otherwise (the summary line follows)."""
+    if not sys.stderr.isatty():
+        return None
+    bar = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label="Reading returns", file=sys.stderr)
+            bar.__enter__()
+        bar.update(1)
+        if done == total:
+            bar.__exit__(None, None, None)
+
+    return update
+
+
+@main.command()
+@click.option("--out", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("lga-xl-demo"),
+              show_default=True, help="Folder for the demo's workbooks, store and consolidated workbook.")
+@click.option("--councils", type=click.IntRange(min=1, max=200), default=6, show_default=True)
+def demo(folder: Path, councils: int) -> None:
+    """Run the whole job on made-up councils: templates, returns, checks, import."""
+    from .demo import run_demo
+
+    run_demo(folder, councils=councils, echo=click.echo)
+
+
 @main.command("codes")
 def codes() -> None:
     """List every issue code with its severity and meaning."""

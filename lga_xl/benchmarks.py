@@ -1,0 +1,111 @@
+"""National and regional comparisons, as the Apprenticeship MOT makes them.
+
+Pure logic over plain values: mean maturity scores per strand, the spread of
+ratings, and levy figures (median share of funds planned to be spent, schools
+engaged) for England and each of the nine regions (domain.md section 4).
+
+Example:
+    >>> rows = maturity_benchmarks([("London", [2.0, 3.0]), ("London", [3.0, 3.0]),
+    ...                             ("North East", [1.0, 1.5])], strands=("A", "B"))
+    >>> [(b.area, b.councils, b.strand_means) for b in rows[:2]]
+    [('England', 3, (2.0, 2.5)), ('North East', 1, (1.0, 1.5))]
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from .rating import LABELS, score_label
+from .reference import REGIONS
+
+NATIONAL = "England"
+NO_REGION = "Region not given"
+
+
+def round2(value: float | None) -> float | None:
+    """Half away from zero to 2 places, as Excel's ROUND does (Python's round does not)."""
+    if value is None:
+        return None
+    return float(Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class MaturityBenchmark:
+    area: str
+    councils: int
+    strand_means: tuple[float | None, ...]
+    overall_mean: float | None
+    distribution: tuple[tuple[int, ...], ...]  # per strand, a count per rating label
+
+
+@dataclass(frozen=True)
+class LevyBenchmark:
+    area: str
+    plans: int
+    median_spend_percent: float | None  # planned in-year spend as a % of funds entering
+    schools: int
+    schools_engaged: int  # schools with at least one planned start
+    engaged_percent: float | None
+    median_headroom_statutory: float | None
+
+
+def _areas(regions: Iterable[str | None]) -> list[str]:
+    present = set(regions)
+    areas = [NATIONAL] + [r for r in REGIONS if r in present]
+    if None in present or present - set(REGIONS) - {None}:
+        areas.append(NO_REGION)
+    return areas
+
+
+def area_of(region: str | None) -> str:
+    """The benchmark area a council's region falls in."""
+    return region if region in REGIONS else NO_REGION
+
+
+def maturity_benchmarks(
+    assessments: Sequence[tuple[str | None, Sequence[float]]], strands: Sequence[str]
+) -> list[MaturityBenchmark]:
+    """Mean score per strand and the count of each rating, nationally and per region.
+
+    ``assessments`` holds one (region, scores in strand order) per council:
+    the caller picks which return stands for each council (its latest).
+    """
+    results = []
+    for area in _areas(region for region, _ in assessments):
+        members = [scores for region, scores in assessments if area == NATIONAL or area_of(region) == area]
+        means = tuple(round2(statistics.fmean(s[i] for s in members)) if members else None
+                      for i in range(len(strands)))
+        overall = round2(statistics.fmean(sum(s) / len(s) for s in members)) if members else None
+        distribution = tuple(
+            tuple(sum(1 for s in members if score_label(s[i]) == label) for label in LABELS)
+            for i in range(len(strands))
+        )
+        results.append(MaturityBenchmark(area, len(members), means, overall, distribution))
+    return results
+
+
+def levy_benchmarks(
+    plans: Sequence[tuple[str | None, float | None, int, int, float | None]],
+) -> list[LevyBenchmark]:
+    """Levy comparisons from one (region, spend share as a fraction, schools,
+    schools engaged, statutory headroom) per council."""
+    results = []
+    for area in _areas(region for region, *_ in plans):
+        members = [p for p in plans if area == NATIONAL or area_of(p[0]) == area]
+        shares = [p[1] for p in members if p[1] is not None]
+        headrooms = [p[4] for p in members if p[4] is not None]
+        schools = sum(p[2] for p in members)
+        engaged = sum(p[3] for p in members)
+        results.append(LevyBenchmark(
+            area=area,
+            plans=len(members),
+            median_spend_percent=round2(100 * statistics.median(shares)) if shares else None,
+            schools=schools,
+            schools_engaged=engaged,
+            engaged_percent=round2(100 * engaged / schools) if schools else None,
+            median_headroom_statutory=round2(statistics.median(headrooms)) if headrooms else None,
+        ))
+    return results

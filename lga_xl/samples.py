@@ -1,0 +1,85 @@
+"""Realistic, made-up returns for the demo, the benchmark and tests.
+
+Councils here are fictional; their answers follow how programmes really
+grow (lower levels mostly achieved before higher ones), so the ratings and
+benchmarks they produce look like a real round of returns.
+
+Example:
+    >>> import tempfile, pathlib
+    >>> path = sample_self_assessment(pathlib.Path(tempfile.mkdtemp()) / "a.xlsx", seed=3)
+    >>> from lga_xl.readers.self_assessment import read_self_assessment
+    >>> read_self_assessment(path).has_errors
+    False
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+from .maturity import load_edition
+from .rating import LABELS, SCORED_LEVELS
+from .reference import REGIONS
+
+_PLACES = ("Ashford", "Bramley", "Caldermoor", "Dunmere", "Eastwick", "Fenbury", "Greywater", "Harrowfield",
+           "Ingleby", "Kestrel Vale", "Longmarsh", "Millbrook", "Northfold", "Oakhurst", "Pennington", "Queensmere",
+           "Redcliffe", "Stonebridge", "Thornbury", "Upminster Vale", "Westerleigh", "Yarrowdale")
+_KINDS = (("County Council", "County council"), ("Borough Council", "Unitary authority"),
+          ("District Council", "District council"), ("City Council", "Unitary authority"),
+          ("Metropolitan Borough Council", "Metropolitan borough council"))
+_EVIDENCE = ("Board minutes, March", "Policy approved by cabinet", "Workforce plan 2025-28", "Provider KPI report",
+             "Schools newsletter and network notes", "Levy forecast spreadsheet", "Apprenticeship champion network")
+
+
+def council(seed: int) -> tuple[str, str, str]:
+    """A fictional council: (name, organisation type, region), stable for a seed."""
+    rng = random.Random(seed)
+    place = _PLACES[seed % len(_PLACES)]
+    suffix, org_type = rng.choice(_KINDS)
+    number = "" if seed < len(_PLACES) else f" {seed // len(_PLACES) + 1}"
+    return f"{place}{number} {suffix}", org_type, REGIONS[seed % len(REGIONS)]
+
+
+def sample_answers(rng: random.Random) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """(statuses, evidence, targets) for one council, valid and plausible."""
+    model = load_edition()
+    answers: dict[str, str] = {}
+    evidence: dict[str, str] = {}
+    targets: dict[str, str] = {}
+    for strand in model.strand_names:
+        maturity = rng.random() * 3.2  # roughly how many levels this council has grown through
+        for depth, level in enumerate(SCORED_LEVELS):
+            elements = [e for e in model.scored_elements if e.strand == strand and e.level == level]
+            chance = min(1.0, max(0.0, maturity - depth))
+            for i, element in enumerate(elements):
+                if i > 0 and rng.random() < 0.04:
+                    answers[element.id] = "Not applicable"  # never the first, so no level is all N/A
+                elif rng.random() < chance:
+                    answers[element.id] = "Achieved"
+                    if rng.random() < 0.5:
+                        evidence[element.id] = rng.choice(_EVIDENCE)
+                else:
+                    answers[element.id] = rng.choice(("In progress", "In progress", "Not started"))
+        targets[strand] = LABELS[min(len(LABELS) - 1, int(maturity * 2) + 2)]
+    return answers, evidence, targets
+
+
+def sample_self_assessment(path: str | Path, *, seed: int = 0, assessment_type: str = "Self") -> Path:
+    """Write a filled self-assessment for a fictional council (valid: no errors).
+
+    An External assessment of the same council (the LGA's view, as in an
+    Apprenticeship MOT) has answers of its own.
+    """
+    from .writers.self_assessment import new_self_assessment
+
+    rng = random.Random(seed if assessment_type == "Self" else f"{assessment_type}-{seed}")
+    name, org_type, region = council(seed)
+    answers, evidence, targets = sample_answers(rng)
+    return new_self_assessment(
+        path, org_name=name, region=region, org_type=org_type, assessment_type=assessment_type,
+        assessor=rng.choice(("Apprenticeship lead", "Head of workforce development", "LGA adviser")),
+        assessment_date=dt.date(2026, 9, 1) + dt.timedelta(days=rng.randrange(80)),
+        answers=answers, evidence=evidence, targets=targets,
+    )
+

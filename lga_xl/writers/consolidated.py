@@ -1,0 +1,328 @@
+"""The adviser's consolidated workbook, written from the returns store.
+
+The workbook is built with XlsxWriter (tables, formats, charts), but the data
+rows of the big sheets (the elements table alone is ~83 cells per return) are
+written straight into the sheet XML afterwards: XlsxWriter spends a few
+microseconds of Python per cell, which for 1,000 returns is seconds; one
+string per row is a tenth of that.  Cells from returned files are always
+inline strings, never formulas, so an organisation called
+``=HYPERLINK(...)`` stays text.
+
+Example:
+    >>> import tempfile, pathlib
+    >>> from lga_xl.store import ReturnStore
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> ReturnStore(folder / "returns.sqlite").close()
+    >>> write_consolidated(folder / "consolidated.xlsx", folder / "returns.sqlite").name
+    'consolidated.xlsx'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
+
+from .. import __version__
+from ..consolidated_data import Section, load_sections, section_map
+from ..rating import LABELS
+
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_TEXT = 32_767
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+# (sheet, section, table name); the Benchmarks sheet is drawn separately.
+DATA_SHEETS = (
+    ("Returns", "returns", "ReturnList"),
+    ("Ratings", "ratings", "StrandRatings"),
+    ("Elements", "elements", "ElementStatuses"),
+    ("Levy plans", "levy_plans", "LevyPlans"),
+    ("Schools", "schools", "SchoolList"),
+    ("Planned starts", "planned_starts", "PlannedStartList"),
+    ("Transfers", "transfers", "TransferList"),
+    ("Issues", "issues", "IssueList"),
+)
+HEADERS = {
+    "return_id": "Return", "org_type": "Organisation type", "overall_score": "Overall score",
+    "file_path": "Path", "imported_at": "Imported at", "target_score": "Target score",
+    "gap": "Gap to target", "unanswered": "Not answered", "regional_mean": "Regional mean",
+    "national_mean": "National mean", "element_id": "Element", "english_percent": "English %",
+    "transfer_allowance_10": "Transfer allowance 10%", "transfer_allowance_25": "Transfer allowance 25%",
+    "transfer_allowance_statutory": "Transfer allowance (statutory)",
+    "statutory_transfer_rate": "Statutory transfer rate",
+    "headroom_10": "Headroom 10%", "headroom_25": "Headroom 25%", "headroom_statutory": "Headroom (statutory)",
+    "spend_share": "Planned spend share", "urn": "URN", "in_council_levy": "In council levy",
+    "public_sector_target_starts": "Public sector target starts", "duration_months": "Duration (months)",
+    "median_spend_percent": "Median planned spend %", "engaged_percent": "Schools engaged %",
+    "median_headroom_statutory": "Median headroom (statutory)", "levy_plans": "Levy plans",
+}
+DATE_COLUMNS = {"assessment_date", "start_date"}
+MONEY_COLUMNS = {
+    "total_pay_bill", "annual_levy", "funds_in", "previous_year_funds", "transfer_allowance_10",
+    "transfer_allowance_25", "transfer_allowance_statutory", "transfers_committed", "transfers_planned",
+    "headroom_10", "headroom_25", "headroom_statutory", "schools_levy_share", "schools_planned_spend",
+    "planned_spend", "expiring_funds", "over_committed", "pay_bill", "levy_share", "balance", "price", "band_max", "above_cap",
+    "in_year_cost", "median_headroom_statutory",
+}
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def header(column: str) -> str:
+    """A column's display name: ``org_type`` -> ``Organisation type``; names
+    that are already words (a strand, a rating label) are kept as they are."""
+    if not re.fullmatch(r"[a-z0-9_]+", column):
+        return column
+    return HEADERS.get(column) or column.replace("_", " ").capitalize()
+
+
+@dataclass
+class _PendingRows:
+    part: str  # the worksheet part inside the package
+    table: str
+    section: Section
+    kinds: list[str]  # per column: "date", "money" or ""
+
+
+def write_consolidated(path: str | Path, db: str | Path, *, skipped: Sequence = ()) -> Path:
+    """Write the consolidated workbook for the store at ``db`` to ``path``.
+
+    ``skipped`` lists files of the latest import that were not workbooks
+    (:class:`~lga_xl.bulk.FileOutcome`); they are shown on the Issues sheet.
+    """
+    path = Path(path)
+    sections = section_map(load_sections(db))
+    issues = sections["issues"]
+    issues.rows += [(o.path, None, None, "warning", "skipped-file", o.reason, None, None, "skipped") for o in skipped]
+
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                                      "strings_to_numbers": False})
+    wb.set_properties({"title": "Consolidated apprenticeship returns", "author": f"lga_xl {__version__}"})
+    formats = {
+        "date": wb.add_format({"num_format": "dd/mm/yyyy"}),
+        "money": wb.add_format({"num_format": "#,##0.00"}),
+        "title": wb.add_format({"bold": True, "font_size": 14, "font_color": "#1F3864"}),
+        "note": wb.add_format({"italic": True, "font_color": "#595959"}),
+        "bold": wb.add_format({"bold": True}),
+    }
+    _about_sheet(wb, formats, sections, db)
+    pending = []
+    for sheet_name, section_name, table_name in DATA_SHEETS:
+        section = sections[section_name]
+        ws = wb.add_worksheet(sheet_name)
+        pending.append(_data_sheet(ws, section, table_name, formats))
+    _benchmarks_sheet(wb, formats, sections)
+    wb.close()
+
+    # XlsxWriter numbers its formats only when the workbook is closed.
+    style_attributes = {kind: f' s="{formats[kind].xf_index}"' for kind in ("date", "money")}
+    _splice(buffer.getvalue(), path, pending, style_attributes)
+    return path
+
+
+def _about_sheet(wb, formats, sections, db) -> None:
+    ws = wb.add_worksheet("About")
+    returns = sections["returns"]
+    status = returns.columns.index("status")
+    imported = sum(1 for r in returns.rows if r[status] == "imported")
+    ws.write_string(0, 0, "Consolidated apprenticeship returns", formats["title"])
+    lines = [
+        ("Written", dt.datetime.now().strftime("%d/%m/%Y %H:%M")),
+        ("From the store", str(Path(db).resolve())),
+        ("Returns in the store", str(len(returns.rows))),
+        ("Imported", str(imported)),
+        ("Rejected (see Issues)", str(len(returns.rows) - imported)),
+    ]
+    for row, (label, value) in enumerate(lines, start=2):
+        ws.write_string(row, 0, label, formats["bold"])
+        ws.write_string(row, 1, value)
+    notes = [
+        "Ratings, Elements, Levy plans, Schools, Planned starts and Transfers show imported returns only;",
+        "Returns and Issues show every file, rejected ones included. 'Latest' marks the newest return of each",
+        "organisation, which is the one counted in Benchmarks. Every figure was recomputed from the entries.",
+    ]
+    for row, note in enumerate(notes, start=len(lines) + 3):
+        ws.write_string(row, 0, note, formats["note"])
+    ws.set_column(0, 0, 24)
+    ws.set_column(1, 1, 60)
+
+
+def _data_sheet(ws, section: Section, table_name: str, formats) -> _PendingRows:
+    rows = section.rows[: EXCEL_MAX_ROWS - 1]
+    section.rows = rows or [(None,) * len(section.columns)]  # a table needs one data row
+    kinds = ["date" if c in DATE_COLUMNS else "money" if c in MONEY_COLUMNS else "" for c in section.columns]
+    # Declared over one row: XlsxWriter visits every cell of a table's range,
+    # which for the elements table costs more than writing it; _splice widens it.
+    ws.add_table(0, 0, 1, len(section.columns) - 1, {
+        "name": table_name,
+        "style": "Table Style Light 9",
+        "columns": [{"header": header(c)} for c in section.columns],
+    })
+    for col, (column, kind) in enumerate(zip(section.columns, kinds)):
+        width = 60 if column in ("message", "evidence", "file_path") else 14 if kind else 18
+        ws.set_column(col, col, width, formats.get(kind))
+    ws.freeze_panes(1, 0)
+    return _PendingRows(part=f"xl/worksheets/sheet{ws.index + 1}.xml", table=table_name, section=section,
+                        kinds=kinds)
+
+
+def _benchmarks_sheet(wb, formats, sections) -> None:
+    ws = wb.add_worksheet("Benchmarks")
+    ws.write_string(0, 0, "National and regional benchmarks", formats["title"])
+    ws.write_string(1, 0, "Each council counts once: its latest self-assessment (Self) and its latest levy plan.",
+                    formats["note"])
+    row = 3
+    placed = {}
+    for name, table_name, title in (
+        ("benchmark_scores", "BenchmarkScores", "Mean maturity score by strand (1 = Early, 4 = Mature)"),
+        ("rating_distribution", "RatingDistribution", "Number of councils at each rating, by strand"),
+        ("levy_benchmarks", "LevyBenchmarks", "Levy plans: planned spend and schools engaged"),
+    ):
+        section = sections[name]
+        ws.write_string(row, 0, title, formats["bold"])
+        first = row + 1
+        ws.add_table(first, 0, first + len(section.rows), len(section.columns) - 1, {
+            "name": table_name,
+            "style": "Table Style Light 9",
+            "columns": [{"header": header(c)} for c in section.columns],
+            "data": [list(r) for r in section.rows],
+        })
+        placed[name] = (first, section)
+        row = first + len(section.rows) + 3
+    ws.set_column(0, 0, 26)
+    ws.set_column(1, 12, 13)
+    _distribution_chart(wb, ws, *placed["rating_distribution"])
+    _regional_chart(wb, ws, *placed["benchmark_scores"])
+
+
+def _distribution_chart(wb, ws, header_row: int, section: Section) -> None:
+    """Stacked bars: how many councils (England) sit at each rating, strand by strand."""
+    england = [i for i, r in enumerate(section.rows) if r[0] == "England"]
+    first, last = header_row + 1 + england[0], header_row + 1 + england[-1]
+    chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
+    for offset, label in enumerate(LABELS):
+        col = 2 + offset
+        chart.add_series({
+            "name": ["Benchmarks", header_row, col],
+            "categories": ["Benchmarks", first, 1, last, 1],
+            "values": ["Benchmarks", first, col, last, col],
+        })
+    chart.set_title({"name": "Ratings by strand, England"})
+    chart.set_x_axis({"name": "Councils"})
+    chart.set_size({"width": 720, "height": 360})
+    ws.insert_chart(3, len(section.columns) + 1, chart)
+
+
+def _regional_chart(wb, ws, header_row: int, section: Section) -> None:
+    """Bars: the mean overall score of each region beside England's."""
+    overall = len(section.columns) - 1
+    first, last = header_row + 1, header_row + len(section.rows)
+    chart = wb.add_chart({"type": "bar"})
+    chart.add_series({
+        "name": "Mean overall score",
+        "categories": ["Benchmarks", first, 0, last, 0],
+        "values": ["Benchmarks", first, overall, last, overall],
+    })
+    chart.set_title({"name": "Mean overall maturity score by area"})
+    chart.set_x_axis({"min": 0, "max": 4, "major_unit": 1})
+    chart.set_y_axis({"reverse": True})
+    chart.set_legend({"none": True})
+    chart.set_size({"width": 720, "height": 360})
+    ws.insert_chart(23, len(section.columns) + 1, chart)
+
+
+def _splice(package: bytes, path: Path, pending: list[_PendingRows], style_attributes: dict[str, str]) -> None:
+    """Copy the XlsxWriter package to ``path``, filling in the data rows."""
+    by_part = {p.part: p for p in pending}
+    by_table = {p.table: p for p in pending}
+    # Level 1 for the big, repetitive sheets: nearly as small, several times faster.
+    with zipfile.ZipFile(io.BytesIO(package)) as source, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename in by_part:
+                streamed = zipfile.ZipInfo(info.filename, info.date_time)
+                streamed.compress_type = zipfile.ZIP_DEFLATED
+                with target.open(streamed, "w") as stream:
+                    _write_sheet(stream, data, by_part[info.filename], style_attributes)
+                continue
+            if info.filename.startswith("xl/charts/chart"):
+                data = _axes_shown(data)
+            elif info.filename.startswith("xl/tables/table"):
+                data = _table_widened(data, by_table)
+            target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+
+
+def _axes_shown(chart_xml: bytes) -> bytes:
+    # Recent Excel hides an axis that has no explicit <c:delete val="0"/> (excel.md, checklist 5).
+    return re.sub(rb"(<c:(?:catAx|valAx|dateAx|serAx)>\s*<c:axId [^>]*/>\s*<c:scaling>.*?</c:scaling>)"
+                  rb"(?!\s*<c:delete)", rb'\1<c:delete val="0"/>', chart_xml, flags=re.S)
+
+
+def _table_widened(table_xml: bytes, by_table: dict[str, _PendingRows]) -> bytes:
+    name = re.search(rb'displayName="([^"]+)"', table_xml)
+    pending = by_table.get(name.group(1).decode()) if name else None
+    if pending is None:
+        return table_xml
+    ref = _full_ref(pending).encode()
+    return re.sub(rb'(<(?:table|autoFilter)\b[^>]*?\bref=")[^"]*"', rb'\g<1>' + ref + b'"', table_xml)
+
+
+def _full_ref(pending: _PendingRows) -> str:
+    return f"A1:{xl_col_to_name(len(pending.section.columns) - 1)}{len(pending.section.rows) + 1}"
+
+
+def _write_sheet(stream, sheet_xml: bytes, pending: _PendingRows, style_attributes: dict[str, str]) -> None:
+    """The sheet's XML with the data rows appended after the header row, streamed."""
+    head, tail = sheet_xml.split(b"</sheetData>", 1)
+    head = re.sub(rb'<dimension ref="[^"]*"/>', f'<dimension ref="{_full_ref(pending)}"/>'.encode(), head, count=1)
+    stream.write(head)
+    section = pending.section
+    letters = [xl_col_to_name(i) for i in range(len(section.columns))]
+    styles = [style_attributes.get(kind, "") for kind in pending.kinds]
+    dates = [kind == "date" for kind in pending.kinds]
+    texts: dict[str, str] = {}  # the same strand, level, status or council recurs thousands of times
+    chunk = []
+    for r, row in enumerate(section.rows, start=2):
+        cells = []
+        for value, letter, style, is_date in zip(row, letters, styles, dates):
+            if value is None or value == "":
+                continue
+            if is_date and isinstance(value, str):
+                value = _serial(value)
+            if isinstance(value, str):
+                text = texts.get(value)
+                if text is None:
+                    text = texts[value] = _text(value)
+                cells.append(f'<c r="{letter}{r}" t="inlineStr"><is>{text}</is></c>')
+            elif isinstance(value, bool):
+                cells.append(f'<c r="{letter}{r}" t="b"><v>{int(value)}</v></c>')
+            else:
+                cells.append(f'<c r="{letter}{r}"{style}><v>{value!r}</v></c>')
+        chunk.append(f'<row r="{r}">{"".join(cells)}</row>')
+        if len(chunk) == 5000:
+            stream.write("".join(chunk).encode("utf-8"))
+            chunk.clear()
+    stream.write("".join(chunk).encode("utf-8"))
+    stream.write(b"</sheetData>" + tail)
+
+
+def _text(value: str) -> str:
+    value = _ILLEGAL_XML.sub("", value)[:EXCEL_MAX_TEXT]
+    space = ' xml:space="preserve"' if value != value.strip() else ""
+    return f"<t{space}>{escape(value)}</t>"
+
+
+def _serial(iso: str) -> float | str:
+    try:
+        return (dt.date.fromisoformat(iso) - EXCEL_EPOCH).days
+    except ValueError:
+        return iso

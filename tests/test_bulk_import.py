@@ -1,0 +1,210 @@
+"""The adviser's bulk import on a realistic folder: good, bad, odd and stray files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from lga_xl.bulk import find_files, import_returns
+from lga_xl.store import ReturnStore
+from lga_xl.writers.self_assessment import new_self_assessment
+from tests.support.corpus import BAD_FILES, ODD_FILES, SKIPPED_FILES, build_corpus
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("returns")
+    return folder, build_corpus(folder, good=50)
+
+
+@pytest.fixture(scope="module")
+def imported(corpus, tmp_path_factory):
+    folder, files = corpus
+    out = tmp_path_factory.mktemp("out")
+    report = import_returns([folder], db=out / "returns.sqlite", out=out / "consolidated.xlsx", jobs=2)
+    return report, files
+
+
+def outcome_by_name(report):
+    return {Path(o.path).name: o for o in report.files}
+
+
+def test_every_good_return_is_imported(imported):
+    report, files = imported
+    outcomes = outcome_by_name(report)
+    assert all(outcomes[p.name].outcome == "imported" for p in files["good"])
+    assert report.counts["imported"] == len(files["good"]) + len(ODD_FILES)
+
+
+def test_every_bad_file_is_rejected_with_its_reason(imported):
+    report, _ = imported
+    outcomes = outcome_by_name(report)
+    with ReturnStore(report.store_path) as store:
+        _, rows = store.query("SELECT r.file_name, i.code FROM issues i JOIN returns r ON r.id = i.return_id "
+                              "WHERE i.severity = 'error'")
+        codes_by_file = {}
+        for name, code in rows:
+            codes_by_file.setdefault(name, set()).add(code)
+    for name, code in BAD_FILES.items():
+        assert outcomes[name].outcome == "rejected", name
+        assert code in codes_by_file[name], (name, codes_by_file.get(name))
+        assert code in outcomes[name].reason
+    assert report.counts["rejected"] == len(BAD_FILES)
+    assert report.exit_code == 1
+
+
+def test_no_file_reached_an_internal_error(imported):
+    report, _ = imported
+    with ReturnStore(report.store_path) as store:
+        _, rows = store.query("SELECT file, message FROM issues WHERE code = 'internal-error'")
+        assert list(rows) == []
+
+
+def test_odd_files_are_imported_with_a_warning_that_explains(imported):
+    report, _ = imported
+    outcomes = outcome_by_name(report)
+    with ReturnStore(report.store_path) as store:
+        for name, code in ODD_FILES.items():
+            assert outcomes[name].outcome == "imported", (name, outcomes[name].reason)
+            if code:
+                _, rows = store.query("SELECT i.code FROM issues i JOIN returns r ON r.id = i.return_id "
+                                      "WHERE r.file_name = ?", (name,))
+                assert code in {row[0] for row in rows}, name
+
+
+def test_other_files_are_listed_as_skipped_not_read(imported):
+    report, _ = imported
+    outcomes = outcome_by_name(report)
+    assert {n for n, o in outcomes.items() if o.outcome == "skipped"} == set(SKIPPED_FILES)
+    assert "lock file" in outcomes["~$locked_by_excel.xlsx"].reason
+
+
+def test_store_holds_the_ratings_and_elements_of_every_imported_return(imported):
+    report, files = imported
+    with ReturnStore(report.store_path) as store:
+        counts = store.table_counts()
+    imported_count = len(files["good"]) + len(ODD_FILES)
+    assert counts["returns"] == imported_count + len(BAD_FILES)
+    # rejected returns that could be read keep their contents too: nothing is lost
+    readable_rejected = sum(1 for code in BAD_FILES.values() if code in ("unknown-status", "unknown-region"))
+    assert counts["strand_ratings"] == 5 * (imported_count + readable_rejected)
+    assert counts["element_statuses"] == 83 * (imported_count + readable_rejected)
+
+
+def test_consolidated_workbook_has_every_good_return(imported):
+    report, files = imported
+    wb = openpyxl.load_workbook(report.workbook_path, read_only=True)
+    assert wb.sheetnames == ["About", "Returns", "Ratings", "Elements", "Levy plans", "Schools", "Planned starts",
+                             "Transfers", "Issues", "Benchmarks"]
+    returns = list(wb["Returns"].iter_rows(values_only=True))
+    header = returns[0]
+    by_file = {row[header.index("File")]: row[header.index("Status")] for row in returns[1:]}
+    assert all(by_file[p.name] == "imported" for p in files["good"])
+    assert all(by_file[name] == "rejected" for name in BAD_FILES)
+    ratings = list(wb["Ratings"].iter_rows(values_only=True))
+    assert len(ratings) - 1 == 5 * (len(files["good"]) + len(ODD_FILES))
+    issues = list(wb["Issues"].iter_rows(values_only=True))
+    issue_header = issues[0]
+    issue_codes = {(Path(r[0]).name, r[issue_header.index("Code")]) for r in issues[1:]}
+    assert {(name, code) for name, code in BAD_FILES.items()} <= issue_codes
+    assert {(name, "skipped-file") for name in SKIPPED_FILES} <= issue_codes
+
+
+def test_reimporting_the_same_folder_adds_nothing(corpus, imported):
+    report, _ = imported
+    folder, _ = corpus
+    with ReturnStore(report.store_path) as store:
+        before = store.table_counts()
+    again = import_returns([folder], db=report.store_path, jobs=2)
+    with ReturnStore(report.store_path) as store:
+        after = store.table_counts()
+    assert {k: v for k, v in after.items() if k != "import_runs"} == {
+        k: v for k, v in before.items() if k != "import_runs"}
+    assert after["import_runs"] == before["import_runs"] + 1
+    assert again.counts["unchanged"] == again.counts["imported"]
+
+
+def test_a_resubmitted_return_is_kept_beside_the_older_one(tmp_path):
+    db = tmp_path / "returns.sqlite"
+    first = new_self_assessment(tmp_path / "round1" / "a.xlsx", org_name="Exampleshire", region="London",
+                                assessment_date=dt.date(2025, 10, 1), answers={"LC-D1": "Achieved"})
+    import_returns([first], db=db)
+    second = new_self_assessment(tmp_path / "round2" / "a.xlsx", org_name="Exampleshire", region="London",
+                                 assessment_date=dt.date(2026, 10, 1), answers={"LC-D1": "Achieved", "LC-D2": "Achieved"})
+    import_returns([second], db=db)
+    with ReturnStore(db) as store:
+        _, rows = store.query("SELECT r.assessment_date, l.id IS NOT NULL FROM returns r "
+                              "LEFT JOIN latest_returns l ON l.id = r.id ORDER BY r.assessment_date")
+        assert list(rows) == [("2025-10-01", 0), ("2026-10-01", 1)]
+
+
+def test_a_file_resaved_without_changes_is_the_same_return(tmp_path):
+    db = tmp_path / "returns.sqlite"
+    original = new_self_assessment(tmp_path / "a.xlsx", org_name="Exampleshire", region="London")
+    resaved = tmp_path / "resaved" / "a copy.xlsx"
+    resaved.parent.mkdir()
+    wb = openpyxl.load_workbook(original)
+    wb.properties.lastModifiedBy = "Another officer"  # as saving in Excel would
+    wb["Assessment"].column_dimensions["D"].width = 90
+    wb.save(resaved)  # different bytes, same content
+    assert original.read_bytes() != resaved.read_bytes()
+    import_returns([original], db=db)
+    report = import_returns([resaved], db=db)
+    assert [o.outcome for o in report.files] == ["unchanged"]
+
+
+def test_a_crash_mid_import_leaves_the_store_as_it_was(tmp_path, monkeypatch):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(5):
+        new_self_assessment(folder / f"{i}.xlsx", org_name=f"Council {i}", region="London")
+    db = tmp_path / "returns.sqlite"
+    import_returns([folder / "0.xlsx"], db=db)
+
+    calls = {"n": 0}
+    real_add = ReturnStore.add
+
+    def failing_add(self, parsed, run_id):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt  # the adviser pressed Ctrl+C, or the machine went down
+        return real_add(self, parsed, run_id)
+
+    monkeypatch.setattr(ReturnStore, "add", failing_add)
+    with pytest.raises(KeyboardInterrupt):
+        import_returns([folder], db=db)
+    monkeypatch.undo()
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT COUNT(*) FROM returns").fetchone()[0] == 1
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert con.execute("SELECT COUNT(*) FROM strand_ratings WHERE return_id NOT IN (SELECT id FROM returns)"
+                           ).fetchone()[0] == 0
+    report = import_returns([folder], db=db)
+    assert report.counts["imported"] == 5 and report.counts["unchanged"] == 1
+
+
+def test_text_from_returns_is_never_a_formula_in_the_workbook(tmp_path):
+    evil = '=HYPERLINK("http://evil.example","Click me")'
+    path = new_self_assessment(tmp_path / "in" / "evil.xlsx", org_name=evil, region="London", evidence={"LC-D1": "+cmd|' /C calc'!A0"},
+                               answers={"LC-D1": "Achieved"})
+    report = import_returns([path], db=tmp_path / "r.sqlite", out=tmp_path / "c.xlsx")
+    with zipfile.ZipFile(report.workbook_path) as book:
+        for name in book.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                assert b"<f>" not in book.read(name), name  # no formula anywhere
+    wb = openpyxl.load_workbook(report.workbook_path)
+    org_cells = [c for row in wb["Ratings"].iter_rows() for c in row if c.value == evil]
+    assert org_cells and all(c.data_type == "s" for c in org_cells)
+
+
+def test_find_files_reads_named_files_and_refuses_missing_paths(tmp_path):
+    named = tmp_path / "return.csv"
+    named.write_text("x")
+    assert find_files([named]) == ([named], [])
+    with pytest.raises(FileNotFoundError, match="no such file or folder"):
+        find_files([tmp_path / "missing"])
