@@ -13,7 +13,7 @@ import pytest
 from lga_xl.bulk import find_files, import_returns
 from lga_xl.store import ReturnStore
 from lga_xl.writers.self_assessment import new_self_assessment
-from tests.support.corpus import BAD_FILES, ODD_FILES, SKIPPED_FILES, build_corpus
+from tests.support.corpus import BAD_FILES, GOOD_LEVY_PLANS, ODD_FILES, SKIPPED_FILES, build_corpus
 
 
 @pytest.fixture(scope="module")
@@ -92,8 +92,10 @@ def test_store_holds_the_ratings_and_elements_of_every_imported_return(imported)
     assert counts["returns"] == imported_count + len(BAD_FILES)
     # rejected returns that could be read keep their contents too: nothing is lost
     readable_rejected = sum(1 for code in BAD_FILES.values() if code in ("unknown-status", "unknown-region"))
-    assert counts["strand_ratings"] == 5 * (imported_count + readable_rejected)
-    assert counts["element_statuses"] == 83 * (imported_count + readable_rejected)
+    assessments = imported_count - GOOD_LEVY_PLANS - 1 + readable_rejected  # one odd file is a levy plan
+    assert counts["strand_ratings"] == 5 * assessments
+    assert counts["element_statuses"] == 83 * assessments
+    assert counts["levy_plans"] == GOOD_LEVY_PLANS + 1 + 2  # the two rejected plans keep their contents
 
 
 def test_consolidated_workbook_has_every_good_return(imported):
@@ -107,7 +109,9 @@ def test_consolidated_workbook_has_every_good_return(imported):
     assert all(by_file[p.name] == "imported" for p in files["good"])
     assert all(by_file[name] == "rejected" for name in BAD_FILES)
     ratings = list(wb["Ratings"].iter_rows(values_only=True))
-    assert len(ratings) - 1 == 5 * (len(files["good"]) + len(ODD_FILES))
+    assert len(ratings) - 1 == 5 * (len(files["good"]) - GOOD_LEVY_PLANS + len(ODD_FILES) - 1)
+    plans = list(wb["Levy plans"].iter_rows(values_only=True))
+    assert len(plans) - 1 == GOOD_LEVY_PLANS + 1
     issues = list(wb["Issues"].iter_rows(values_only=True))
     issue_header = issues[0]
     issue_codes = {(Path(r[0]).name, r[issue_header.index("Code")]) for r in issues[1:]}

@@ -24,6 +24,8 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableColumn
 
+from lga_xl.bulk import import_returns
+from lga_xl.samples import sample_self_assessment
 from lga_xl.writers.levy_plan import new_levy_plan, sample_levy_plan
 from lga_xl.writers.self_assessment import new_self_assessment
 from tests.support.xlsx_checklist import ALLOWED_FUNCTIONS, cell_errors, check_xlsx
@@ -49,6 +51,19 @@ def filled_self_assessment(folder: Path) -> Path:
                                targets={"Engagement": "Mature"}, org_name='=HYPERLINK("http://x")')
 
 
+def consolidated(folder: Path) -> Path:
+    """The adviser's workbook from a small import: two councils, a levy plan, a bad file."""
+    returns = folder / "consolidated_returns"
+    sample_self_assessment(returns / "a.xlsx", seed=1)
+    sample_self_assessment(returns / "b.xlsx", seed=2, assessment_type="External")
+    new_self_assessment(returns / "evil.xlsx", org_name='=HYPERLINK("http://x")', region="London")
+    sample_levy_plan(returns / "plan.xlsx", org_name="+Exampleshire", region="London")
+    (returns / "bad.xlsx").write_bytes(b"")
+    (returns / "notes.txt").write_text("stray file")
+    report = import_returns([returns], db=folder / "consolidated.sqlite", out=folder / "consolidated.xlsx")
+    return report.workbook_path
+
+
 def committed_template(name: str) -> WorkbookFactory:
     def copy(folder: Path) -> Path:
         return Path(shutil.copy(REPO / "workbooks" / name, folder / f"committed_{name}"))
@@ -66,10 +81,9 @@ WORKBOOK_FACTORIES: list[tuple[str, WorkbookFactory, tuple[str, ...]]] = [
      ("Plan", "Schools", "Starts", "Transfers", "Standards")),
     ("levy-plan-committed", committed_template("schools_levy_plan.xlsx"),
      ("Plan", "Schools", "Starts", "Transfers", "Standards")),
+    ("self-assessment-committed", committed_template("self_assessment.xlsx"), SELF_ASSESSMENT_INPUTS),
+    ("consolidated", consolidated, ()),
 ]
-if (REPO / "workbooks" / "self_assessment.xlsx").exists():
-    WORKBOOK_FACTORIES.append(
-        ("self-assessment-committed", committed_template("self_assessment.xlsx"), SELF_ASSESSMENT_INPUTS))
 
 
 @pytest.mark.parametrize("factory, input_sheets", [pytest.param(f, s, id=i) for i, f, s in WORKBOOK_FACTORIES])

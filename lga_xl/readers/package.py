@@ -25,7 +25,6 @@ Example:
 from __future__ import annotations
 
 import hashlib
-import json
 import posixpath
 import re
 import zipfile
@@ -138,6 +137,7 @@ class Package:
         self._zip = archive
         self.has_macros = any(name.lower().endswith("vbaproject.bin") for name in archive.namelist())
         self._grids: dict[str, list[list[Any]]] = {}
+        self._tables: dict[str, TableData] = {}
         self._extents_checked = False
         try:
             self._book = python_calamine.CalamineWorkbook.from_path(str(path), load_tables=True)
@@ -257,6 +257,11 @@ class Package:
 
     def table(self, name: str) -> TableData:
         """An Excel table by name, wherever it was moved; raises if it is gone."""
+        if name not in self._tables:
+            self._tables[name] = self._load_table(name)
+        return self._tables[name]
+
+    def _load_table(self, name: str) -> TableData:
         if name not in self._book.table_names:
             raise self._fatal("missing-table", f"the table {name!r} is missing (renamed or deleted?)")
         self._check_extents()  # before calamine loads the table's sheet
@@ -277,16 +282,15 @@ class Package:
         a table changes nothing.  Same hash, same return, however the file was
         re-saved or renamed.
         """
-        named = [repr(found.value) if (found := self.name_value(n)) else None for n in names]
-        rows = {}
+        named = [found.value if (found := self.name_value(n)) else None for n in names]
+        rows = []
         for table_name, columns in tables.items():
             table = self.table(table_name)
             indexes = [table.column_index(c) for c in columns]
-            rows[table_name] = sorted(
-                [repr(row[i]) if i is not None else None for i in indexes] for row in table.rows
-                if any(v not in ("", None) for v in row)
-            )
-        payload = json.dumps({"kind": self.meta.get("kind"), "names": named, "tables": rows}, sort_keys=True)
+            typed = [tuple(row[i] if i is not None else None for i in indexes) for row in table.rows]
+            rows.append(sorted((r for r in typed if any(v not in ("", None) for v in r)), key=repr))
+        # repr is exact and stable for the values cells hold (text, numbers, dates, None).
+        payload = repr((self.meta.get("kind"), named, rows))
         return hashlib.sha256(payload.encode()).hexdigest()
 
     def _check_extents(self) -> None:

@@ -240,25 +240,63 @@ def _regional_chart(wb, ws, header_row: int, section: Section) -> None:
 
 
 def _splice(package: bytes, path: Path, pending: list[_PendingRows], style_attributes: dict[str, str]) -> None:
-    """Copy the XlsxWriter package to ``path``, filling in the data rows."""
+    """Copy the XlsxWriter package to ``path``, filling in the data rows.
+
+    Text cells go through the shared-string table, as Excel itself writes
+    them: a strand or a status recurs thousands of times but is stored once.
+    """
     by_part = {p.part: p for p in pending}
     by_table = {p.table: p for p in pending}
-    # Level 1 for the big, repetitive sheets: nearly as small, several times faster.
     with zipfile.ZipFile(io.BytesIO(package)) as source, \
             zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
+        strings = _SharedStrings(source.read("xl/sharedStrings.xml"))
         for info in source.infolist():
+            if info.filename == "xl/sharedStrings.xml":
+                continue  # written last, once the data rows have added theirs
             data = source.read(info.filename)
             if info.filename in by_part:
+                # Level 1 for the big, repetitive sheets: nearly as small, several times faster.
                 streamed = zipfile.ZipInfo(info.filename, info.date_time)
                 streamed.compress_type = zipfile.ZIP_DEFLATED
                 with target.open(streamed, "w") as stream:
-                    _write_sheet(stream, data, by_part[info.filename], style_attributes)
+                    _write_sheet(stream, data, by_part[info.filename], style_attributes, strings)
                 continue
             if info.filename.startswith("xl/charts/chart"):
                 data = _axes_shown(data)
             elif info.filename.startswith("xl/tables/table"):
                 data = _table_widened(data, by_table)
             target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+        target.writestr("xl/sharedStrings.xml", strings.xml(), compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+
+
+class _SharedStrings:
+    """XlsxWriter's shared-string table, extended with the data rows' text."""
+
+    def __init__(self, sst_xml: bytes):
+        self._head, body = sst_xml.split(b">", 2)[:2], sst_xml.split(b">", 2)[2]
+        counts = re.search(rb'count="(\d+)" uniqueCount="(\d+)"', sst_xml)
+        self.count, self._unique = int(counts.group(1)), int(counts.group(2))
+        self._existing = body.rsplit(b"</sst>", 1)[0]
+        self._added: dict[str, int] = {}
+
+    def index(self, text: str) -> int:
+        found = self._added.get(text)
+        if found is None:
+            found = self._added[text] = self._unique + len(self._added)
+        return found
+
+    def indexes(self, texts) -> dict[str, int]:
+        """The index of every text in ``texts``, adding those not there yet."""
+        for text in texts:
+            self.index(text)
+        return self._added
+
+    def xml(self) -> bytes:
+        added = "".join(f"<si>{_text(text)}</si>" for text in self._added).encode("utf-8")
+        head = b">".join(self._head) + b">"
+        head = re.sub(rb'count="\d+" uniqueCount="\d+"',
+                      f'count="{self.count}" uniqueCount="{self._unique + len(self._added)}"'.encode(), head)
+        return head + self._existing + added + b"</sst>"
 
 
 def _axes_shown(chart_xml: bytes) -> bytes:
@@ -280,39 +318,53 @@ def _full_ref(pending: _PendingRows) -> str:
     return f"A1:{xl_col_to_name(len(pending.section.columns) - 1)}{len(pending.section.rows) + 1}"
 
 
-def _write_sheet(stream, sheet_xml: bytes, pending: _PendingRows, style_attributes: dict[str, str]) -> None:
+def _write_sheet(stream, sheet_xml: bytes, pending: _PendingRows, style_attributes: dict[str, str],
+                 strings: _SharedStrings) -> None:
     """The sheet's XML with the data rows appended after the header row, streamed."""
     head, tail = sheet_xml.split(b"</sheetData>", 1)
     head = re.sub(rb'<dimension ref="[^"]*"/>', f'<dimension ref="{_full_ref(pending)}"/>'.encode(), head, count=1)
     stream.write(head)
     section = pending.section
-    letters = [xl_col_to_name(i) for i in range(len(section.columns))]
-    styles = [style_attributes.get(kind, "") for kind in pending.kinds]
-    dates = [kind == "date" for kind in pending.kinds]
-    texts: dict[str, str] = {}  # the same strand, level, status or council recurs thousands of times
-    chunk = []
-    for r, row in enumerate(section.rows, start=2):
-        cells = []
-        for value, letter, style, is_date in zip(row, letters, styles, dates):
-            if value is None or value == "":
-                continue
-            if is_date and isinstance(value, str):
-                value = _serial(value)
-            if isinstance(value, str):
-                text = texts.get(value)
-                if text is None:
-                    text = texts[value] = _text(value)
-                cells.append(f'<c r="{letter}{r}" t="inlineStr"><is>{text}</is></c>')
-            elif isinstance(value, bool):
-                cells.append(f'<c r="{letter}{r}" t="b"><v>{int(value)}</v></c>')
-            else:
-                cells.append(f'<c r="{letter}{r}"{style}><v>{value!r}</v></c>')
-        chunk.append(f'<row r="{r}">{"".join(cells)}</row>')
-        if len(chunk) == 5000:
-            stream.write("".join(chunk).encode("utf-8"))
-            chunk.clear()
-    stream.write("".join(chunk).encode("utf-8"))
+    first, last = 2, len(section.rows) + 1
+    # Column by column: each column's cells in one comprehension, then the rows.
+    columns = []
+    for index, (letter, kind) in enumerate(zip((xl_col_to_name(i) for i in range(len(section.columns))),
+                                               pending.kinds, strict=True)):
+        style = style_attributes.get(kind, "")
+        values = [row[index] for row in section.rows]
+        if kind == "date":
+            values = [_serial(v) if isinstance(v, str) else v for v in values]
+        columns.append(_column_cells(letter, values, first, style, strings))
+    rows = zip(*columns)
+    for start in range(first, last + 1, 5000):
+        chunk = "".join(f'<row r="{r}">{"".join(cells)}</row>'
+                        for r, cells in zip(range(start, min(start + 5000, last + 1)), rows))
+        stream.write(chunk.encode("utf-8"))
     stream.write(b"</sheetData>" + tail)
+    strings.count += sum(1 for row in section.rows for v in row if isinstance(v, str) and v)
+
+
+def _column_cells(letter: str, values: list, first: int, style: str, strings: _SharedStrings) -> list[str]:
+    """One column's cells; all-text and all-number columns take a fast path
+    without a function call per cell (most columns are one or the other)."""
+    refs = range(first, first + len(values))
+    types = {type(v) for v in values if v is not None and v != ""}
+    if types <= {str}:
+        ids = strings.indexes({v for v in values if v})
+        return [f'<c r="{letter}{r}" t="s"><v>{ids[v]}</v></c>' if v else "" for r, v in zip(refs, values)]
+    if types <= {int, float}:
+        return [f'<c r="{letter}{r}"{style}><v>{v!r}</v></c>' if v is not None else "" for r, v in zip(refs, values)]
+    return [_cell(f"{letter}{r}", v, style, strings) for r, v in zip(refs, values)]
+
+
+def _cell(ref: str, value, style: str, strings: _SharedStrings) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        return f'<c r="{ref}" t="s"><v>{strings.index(value)}</v></c>'
+    if isinstance(value, bool):
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
 
 
 def _text(value: str) -> str:

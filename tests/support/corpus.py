@@ -8,7 +8,8 @@ from pathlib import Path
 
 import openpyxl
 
-from lga_xl.samples import sample_self_assessment
+from lga_xl.samples import council, sample_self_assessment
+from lga_xl.writers.levy_plan import sample_levy_plan
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -32,6 +33,8 @@ BAD_FILES = {
     "huge_file.xlsx": "too-large",
     "zip_bomb.xlsx": "too-large",
     "far_away_cell.xlsx": "too-large",
+    "levy_plan_with_an_academy.xlsx": "school-not-in-council-levy",
+    "levy_plan_negative_pay_bill.xlsx": "negative-amount",
 }
 # Odd but acceptable: imported, with a warning that says what was odd.
 ODD_FILES = {
@@ -39,7 +42,9 @@ ODD_FILES = {
     "formula_typed_over.xlsx": "cached-value-mismatch",
     "with_macros.xlsm": "has-macros",
     "sheet_renamed.xlsx": None,
+    "levy_plan_pay_bill_typed_as_text.xlsx": "number-as-text",
 }
+GOOD_LEVY_PLANS = 6
 SKIPPED_FILES = ("notes.txt", "~$locked_by_excel.xlsx", "scan.pdf")
 
 
@@ -48,6 +53,8 @@ def build_corpus(folder: Path, good: int = 50) -> dict[str, list[Path]]:
     folder.mkdir(parents=True, exist_ok=True)
     good_dir = folder / "good"
     good_paths = [sample_self_assessment(good_dir / f"council_{i:03d}.xlsx", seed=i) for i in range(good)]
+    good_paths += [sample_levy_plan(good_dir / f"levy_plan_{i:03d}.xlsx", org_name=council(i)[0], region=council(i)[2],
+                                    seed=i) for i in range(GOOD_LEVY_PLANS)]
     bad = folder / "bad"
     bad.mkdir()
     template = good_paths[0]
@@ -79,6 +86,9 @@ def build_corpus(folder: Path, good: int = 50) -> dict[str, list[Path]]:
         bomb.writestr("xl/workbook.xml", "<workbook/>")
         bomb.writestr("xl/worksheets/sheet1.xml", b"\0" * (40 * 1024 * 1024))
     _edited(template, bad / "far_away_cell.xlsx", lambda wb: wb["Assessment"].cell(row=1_048_576, column=16_384, value="x"))
+    plan = good_dir / "levy_plan_000.xlsx"
+    _edited(plan, bad / "levy_plan_with_an_academy.xlsx", lambda wb: _set_first(wb, "Schools", "Type", "Academy"))
+    _edited(plan, bad / "levy_plan_negative_pay_bill.xlsx", lambda wb: _set_name(wb, "TotalPayBill", -5))
 
     odd = folder / "odd"
     odd.mkdir()
@@ -89,8 +99,10 @@ def build_corpus(folder: Path, good: int = 50) -> dict[str, list[Path]]:
     with zipfile.ZipFile(odd / "with_macros.xlsm", "a") as macros:
         macros.writestr("xl/vbaProject.bin", b"Sub Auto_Open()\nShell \"calc.exe\"\nEnd Sub\n")
     _edited(template, odd / "sheet_renamed.xlsx", lambda wb: setattr(wb["Assessment"], "title", "Our answers"))
+    _edited(plan, odd / "levy_plan_pay_bill_typed_as_text.xlsx",
+            lambda wb: _set_name(wb, "TotalPayBill", f"£{_get_name(wb, 'TotalPayBill'):,.2f}"))
     for name in ODD_FILES:  # each odd file is its own council so that it is stored, not a duplicate
-        _rename_council(odd / name, f"Odd case {name}")
+        _set_name_in_file(odd / name, "OrgName", f"Odd case {name}")
 
     for name in SKIPPED_FILES:
         (folder / name).write_bytes(b"not a return")
@@ -109,9 +121,29 @@ def _rename_status_column(wb) -> None:
     wb["Assessment"].tables["Elements"].tableColumns[4].name = "State"
 
 
-def _rename_council(path: Path, name: str) -> None:
-    keep_vba = path.suffix == ".xlsm"
-    wb = openpyxl.load_workbook(path, keep_vba=keep_vba)
-    wb["Cover"]["B4"] = name
+def _set_name(wb, name: str, value) -> None:
+    """Type ``value`` into the cell behind a defined name, as an officer would."""
+    sheet, ref = next(wb.defined_names[name].destinations)
+    wb[sheet][ref.replace("$", "")] = value
+
+
+def _get_name(wb, name: str):
+    sheet, ref = next(wb.defined_names[name].destinations)
+    return wb[sheet][ref.replace("$", "")].value
+
+
+def _set_first(wb, table_name: str, column: str, value) -> None:
+    """Type ``value`` into ``column`` of a table's first data row."""
+    for ws in wb.worksheets:
+        if table_name in ws.tables:
+            table = ws.tables[table_name]
+            first = ws[table.ref.split(":")[0]]
+            offset = [c.name for c in table.tableColumns].index(column)
+            ws.cell(row=first.row + 1, column=first.column + offset, value=value)
+
+
+def _set_name_in_file(path: Path, name: str, value) -> None:
+    wb = openpyxl.load_workbook(path, keep_vba=path.suffix == ".xlsm")
+    _set_name(wb, name, value)
     wb.save(path)
 
