@@ -20,7 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .benchmarks import NATIONAL, MaturityBenchmark, area_of, levy_benchmarks, maturity_benchmarks
+from .benchmarks import (
+    NATIONAL,
+    MaturityBenchmark,
+    area_of,
+    levy_benchmarks,
+    maturity_benchmarks,
+)
 from .maturity import load_edition
 from .rating import LABELS
 from .store import ReturnStore

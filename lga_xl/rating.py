@@ -17,10 +17,11 @@ Example:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+
+from .text import squash
 
 LEVELS = ("Early", "Developing", "Maturing", "Mature")
 SCORED_LEVELS = LEVELS[1:]
@@ -40,7 +41,7 @@ STATUSES = tuple(status.value for status in Status)
 
 # Loose spellings people type by hand, keyed by a squashed form (lower case,
 # no spaces, hyphens or underscores).  Anything else is reported, not guessed.
-_LOOSE_STATUS = {re.sub(r"[\s_-]+", "", s.lower()): Status(s) for s in STATUSES}
+_LOOSE_STATUS = {squash(s): Status(s) for s in STATUSES}
 _LOOSE_STATUS.update({"n/a": Status.NOT_APPLICABLE, "na": Status.NOT_APPLICABLE})
 
 
@@ -82,7 +83,7 @@ def parse_status(value: object) -> ParsedStatus:
         return ParsedStatus(Status(value))
     if not value.strip():
         return ParsedStatus(None)
-    loose = _LOOSE_STATUS.get(re.sub(r"[\s_-]+", "", value.lower()))
+    loose = _LOOSE_STATUS.get(squash(value))
     if loose is None:
         raise StatusError(value)
     return ParsedStatus(loose, normalised=True)

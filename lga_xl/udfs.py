@@ -4,7 +4,8 @@ Power users type these into their own sheets, for example
 ``=MATURITY_RATING(Elements[Level], Elements[Status], Elements[Strand], "Engagement")``.
 They are thin wrappers: every rule lives in :mod:`lga_xl.rating` and
 :mod:`lga_xl.levy`, and this module only turns what Excel passes into what
-those modules take.  ``docs/excel-functions.md`` is the user's guide.
+those modules take.  The README section "Using the functions in Excel" is the
+user's guide.
 
 One module serves both flavours of xlwings: classic xlwings (the Windows
 add-in: ``UDF MODULES`` = ``lga_xl.udfs``, then Import Functions) and xlwings
@@ -77,6 +78,7 @@ from .rating import (
     rate,
     score_label,
 )
+from .text import loose_choice, squash
 
 try:
     # Classic xlwings runs UDFs in a pywin32 COM server.  pywin32 hands Excel a
@@ -169,7 +171,7 @@ def RATING_SCORE(label):
     text = _required(label, "label")
     with _library_errors("label: "):
         # An unrecognised label goes to the library as typed, for its message.
-        return label_score(_loose_choice(text, LABELS) or text)
+        return label_score(loose_choice(text, LABELS) or text)
 
 
 @func(category=CATEGORY)
@@ -315,7 +317,7 @@ def _rows_of_strand(strands, strand, level_cells: list) -> list[int]:
         raise UdfInputError('strand is blank; name the strand to rate, e.g. "Engagement"')
     strand_cells = _cells(strands)
     _check_same_size("strands", strand_cells, level_cells)
-    rows = [row for row in every_row if _squash(strand_cells[row - 1]) == _squash(wanted)]
+    rows = [row for row in every_row if squash(strand_cells[row - 1]) == squash(wanted)]
     if not rows:
         raise UdfInputError(f"strand {wanted!r} matches no cell of strands")
     return rows
@@ -328,7 +330,7 @@ def _level(cell, row: int, status) -> str | None:
             return None
         raise UdfInputError(f"levels row {row}: blank, but the element's status is {status!r}; "
                             "give it a level: Early, Developing, Maturing or Mature")
-    level = _loose_choice(cell, LEVELS)
+    level = loose_choice(cell, LEVELS)
     if level is None:
         raise UdfInputError(f"levels row {row}: {cell!r} is not a level; use Early, Developing, Maturing or Mature")
     return level
@@ -472,16 +474,6 @@ def _cells(value) -> list:
     if not isinstance(value, (list, tuple)):
         return [value]
     return [cell for row in value for cell in (row if isinstance(row, (list, tuple)) else [row])]
-
-
-def _loose_choice(value, choices) -> str | None:
-    """The choice ``value`` names, ignoring case, spaces, hyphens and underscores."""
-    return next((choice for choice in choices if _squash(choice) == _squash(value)), None)
-
-
-def _squash(value) -> str:
-    """Lower case without spaces, hyphens or underscores (as rating.parse_status compares statuses)."""
-    return "" if value is None else re.sub(r"[\s_-]+", "", str(value).lower())
 
 
 def _is_blank(value) -> bool:

@@ -15,13 +15,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..issues import Issue
+from ..text import loose_choice
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-
-
-def squash(text: str) -> str:
-    """Lower case without spaces, hyphens or underscores: for loose matching."""
-    return re.sub(r"[\s_-]+", "", text.lower())
 
 
 def as_text(value: Any) -> str | None:
@@ -58,10 +54,10 @@ class Collector:
             return None
         if text in choices:
             return text
-        for choice in choices:
-            if squash(choice) == squash(text):
-                self.add("value-normalised", f"{what} {text!r} read as {choice!r}", sheet, cell)
-                return choice
+        choice = loose_choice(text, choices)
+        if choice is not None:
+            self.add("value-normalised", f"{what} {text!r} read as {choice!r}", sheet, cell)
+            return choice
         self.add(code, f"{what} {text!r} is not one of: {', '.join(choices)}", sheet, cell)
         return None
 

@@ -28,11 +28,11 @@ import hashlib
 import posixpath
 import re
 import zipfile
-from xml.etree import ElementTree
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import python_calamine
 

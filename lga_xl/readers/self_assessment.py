@@ -26,7 +26,16 @@ from typing import Any
 from ..issues import WorkbookError
 from ..maturity import Edition, load_edition
 from ..models import ElementAnswer, LevelCounts, SelfAssessment, StrandRating
-from ..rating import LABELS, SCORED_LEVELS, LevelCount, Status, StatusError, label_score, parse_status, rate
+from ..rating import (
+    LABELS,
+    SCORED_LEVELS,
+    LevelCount,
+    Status,
+    StatusError,
+    label_score,
+    parse_status,
+    rate,
+)
 from ..reference import ASSESSMENT_TYPES, ORG_TYPES, REGIONS
 from ..writers.self_assessment import COVER_FIELDS, KIND, TEMPLATE_VERSION
 from .fields import Collector, as_text

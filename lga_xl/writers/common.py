@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -47,6 +48,14 @@ def new_workbook(title: str) -> Workbook:
     wb.properties.title = title
     wb.properties.creator = f"lga_xl {__version__}"
     return wb
+
+
+def save(wb: Workbook, path: str | Path) -> Path:
+    """Save ``wb`` to ``path``, creating the folder if needed."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
 
 
 def clean_text(value: str) -> str:

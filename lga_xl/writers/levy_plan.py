@@ -61,6 +61,7 @@ from openpyxl.styles import PatternFill
 from .. import levy
 from ..reference import COUNCIL_SCHOOL_TYPES, REGIONS, SCHOOL_TYPES
 from ..standards import Standard, sample_standards
+from ..text import squash
 from . import common as c
 
 __all__ = [
@@ -325,9 +326,7 @@ def new_levy_plan(
         "standards_source": standards_source or "",
     })
     wb.active = 1  # open on the Plan sheet
-    path = Path(path)
-    wb.save(path)
-    return path
+    return c.save(wb, path)
 
 
 def plan_start_of(tax_year: str) -> dt.date:
@@ -380,9 +379,9 @@ def load_schools_csv(path: str | Path) -> list[SchoolEntry]:
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise SchoolsCsvError(f"{path.name}: the file is empty; the first line must name the columns "
                               "URN, School, Type, PayBill, Headcount")
-    header = [_squash(cell) for cell in rows[0]]
-    columns = {name: header.index(_squash(name)) for name in ("URN", "School", "Type", "PayBill", "Headcount")
-               if _squash(name) in header}
+    header = [squash(cell) for cell in rows[0]]
+    columns = {name: header.index(squash(name)) for name in ("URN", "School", "Type", "PayBill", "Headcount")
+               if squash(name) in header}
     missing = [name for name in ("URN", "School", "Type") if name not in columns]
     if missing:
         raise SchoolsCsvError(f"{path.name} line 1: missing column(s) {', '.join(missing)}; the columns are "
@@ -980,11 +979,6 @@ def _write_value(cell, value) -> None:
         cell.value = value
 
 
-def _squash(text: str) -> str:
-    """Lower case without spaces, hyphens or underscores, for forgiving headers and types."""
-    return re.sub(r"[\s_-]+", "", text.lower())
-
-
 def _school_from_csv(values: dict[str, str]) -> SchoolEntry:
     urn_text = values["URN"].replace(" ", "")
     if not re.fullmatch(r"\d{1,8}", urn_text):
@@ -1002,7 +996,7 @@ def _school_from_csv(values: dict[str, str]) -> SchoolEntry:
 
 def _school_type(text: str) -> str:
     def loose(name: str) -> str:  # "Community school", "community" and "COMMUNITY" are the same type
-        return re.sub(r"schools?$", "", _squash(name))
+        return re.sub(r"schools?$", "", squash(name))
 
     for school_type in SCHOOL_TYPES:
         if loose(school_type) == loose(text):

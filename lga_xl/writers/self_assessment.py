@@ -158,10 +158,7 @@ def new_self_assessment(
     )
     c.add_metadata_sheet(wb, KIND, TEMPLATE_VERSION, {"model_edition": model.edition})
     wb.active = 1  # open on the Cover sheet
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    return c.save(wb, path)
 
 
 def _cover(wb, org_name, org_type, region, assessment_type, assessor, assessment_date) -> None:
