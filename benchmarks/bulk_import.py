@@ -9,7 +9,8 @@ then measures in one run:
   consolidated workbook written, as ``lga-xl import`` runs it, in a fresh
   process so that its peak memory (and its workers') can be measured.
 
-Usage: python benchmarks/bulk_import.py [-n 1000] [--jobs 2] [--keep DIR]
+Usage: python benchmarks/bulk_import.py [-n 1000] [--levy-plans 0] [--jobs 2] [--keep DIR]
+(--keep reuses the returns already in DIR when there are N of them.)
 """
 
 from __future__ import annotations
@@ -28,17 +29,20 @@ from pathlib import Path
 
 import python_calamine
 
-from lga_xl.samples import sample_self_assessment
+from lga_xl.samples import council, sample_self_assessment
+from lga_xl.writers.levy_plan import sample_levy_plan
 
 GOAL_SECONDS = 5.0
 GOAL_RATIO = 2.5
 GOAL_PEAK_MB = 300
 
 
-def generate(folder: Path, count: int) -> list[Path]:
-    """``count`` returns; one in ten is an External assessment of the same council."""
+def generate(folder: Path, count: int, levy_plans: int) -> list[Path]:
+    """``count`` returns: ``levy_plans`` schools levy plans, the rest self-assessments,
+    one in ten of those an External assessment."""
     folder.mkdir(parents=True, exist_ok=True)
-    jobs = [(folder / f"return_{i:05d}.xlsx", i, "External" if i % 10 == 9 else "Self") for i in range(count)]
+    jobs = [(folder / f"return_{i:05d}.xlsx", i, "levy-plan" if i < levy_plans else
+             "External" if i % 10 == 9 else "Self") for i in range(count)]
     with concurrent.futures.ProcessPoolExecutor() as pool:
         list(pool.map(_write_one, jobs, chunksize=16))
     return [path for path, _, _ in jobs]
@@ -46,7 +50,11 @@ def generate(folder: Path, count: int) -> list[Path]:
 
 def _write_one(job: tuple[Path, int, str]) -> None:
     path, seed, kind = job
-    sample_self_assessment(path, seed=seed, assessment_type=kind)
+    if kind == "levy-plan":
+        name, _, region = council(seed)
+        sample_levy_plan(path, org_name=name, region=region, seed=seed)
+    else:
+        sample_self_assessment(path, seed=seed, assessment_type=kind)
 
 
 def bare_read(paths: list[Path]) -> float:
@@ -86,6 +94,7 @@ def timed_import(folder: Path, out: Path, jobs: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-n", "--count", type=int, default=1000)
+    parser.add_argument("--levy-plans", type=int, default=0, help="how many of the returns are levy plans")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--keep", type=Path, help="generate into (and keep) this folder")
     args = parser.parse_args()
@@ -97,7 +106,7 @@ def main() -> None:
         started = time.perf_counter()
         paths = sorted(folder.glob("*.xlsx")) if args.keep and folder.exists() else []
         if len(paths) != args.count:
-            paths = generate(folder, args.count)
+            paths = generate(folder, args.count, args.levy_plans)
         generated = time.perf_counter() - started
         bare = bare_read(paths)
         result = timed_import(folder, out, args.jobs)
@@ -105,7 +114,8 @@ def main() -> None:
     ratio = result["seconds"] / bare
     peak = max(result["peak_mb"], result["worker_peak_mb"])
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
-    print(f"returns: {args.count} (generated in {generated:.1f} s), import jobs: {args.jobs}")
+    print(f"returns: {args.count}, {args.levy_plans} of them levy plans (generated in {generated:.1f} s), "
+          f"import jobs: {args.jobs}")
     print(f"bare calamine read, 1 process:   {bare:6.2f} s")
     print(f"import (store + workbook):       {result['seconds']:6.2f} s  = {ratio:.2f} x bare read"
           f"   (goal < {GOAL_SECONDS} s and <= {GOAL_RATIO} x)")

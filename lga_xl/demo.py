@@ -9,7 +9,7 @@ Example:
     >>> import tempfile, pathlib
     >>> result = run_demo(pathlib.Path(tempfile.mkdtemp()), councils=2, echo=lambda line: None)
     >>> result.report.counts["imported"]
-    5
+    4
 """
 
 from __future__ import annotations

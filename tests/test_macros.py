@@ -13,7 +13,7 @@ from lga_xl import udfs
 ROOT = Path(__file__).resolve().parent.parent
 BAS = ROOT / "macros" / "lga_xl.bas"
 CONF = ROOT / "macros" / "xlwings.conf"
-GUIDE = ROOT / "docs" / "excel-functions.md"
+GUIDE = ROOT / "README.md"  # its section "Using the functions in Excel"
 UDF_NAMES = [name for name in udfs.__all__ if name != "UdfInputError"]
 
 
