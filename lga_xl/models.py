@@ -99,42 +99,34 @@ class SchoolRow(BaseModel):
     check: str
 
 
-class PlannedStartRow(BaseModel):
-    """A planned start, costed under the payment profile (levy funds pay up to the band)."""
+class _CostedRow(BaseModel):
+    """A start or transfer costed under the payment profile (levy funds pay up to the band)."""
 
     model_config = ConfigDict(frozen=True)
 
     row: int
+    standard: str | None
+    title: str
+    level: int | None
+    start_date: dt.date | None
+    duration_months: int | None
+    price: Decimal | None
+    band_max: Decimal | None
+    above_cap: Decimal
+    in_year_cost: Decimal
+    check: str
+
+
+class PlannedStartRow(_CostedRow):
+    """A planned start; ``urn`` is blank for the council's own staff."""
+
     urn: str | None
-    standard: str | None
-    title: str
-    level: int | None
-    start_date: dt.date | None
-    duration_months: int | None
-    price: Decimal | None
-    band_max: Decimal | None
-    above_cap: Decimal
-    in_year_cost: Decimal
-    check: str
 
 
-class TransferRow(BaseModel):
-    """A planned transfer to another employer, costed like a start."""
+class TransferRow(_CostedRow):
+    """A planned transfer to another employer."""
 
-    model_config = ConfigDict(frozen=True)
-
-    row: int
     recipient: str | None
-    standard: str | None
-    title: str
-    level: int | None
-    start_date: dt.date | None
-    duration_months: int | None
-    price: Decimal | None
-    band_max: Decimal | None
-    above_cap: Decimal
-    in_year_cost: Decimal
-    check: str
 
 
 class ForecastMonth(BaseModel):

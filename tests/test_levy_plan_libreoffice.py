@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from lga_xl import levy
-from lga_xl.readers.levy_plan import read_levy_plan
+from lga_xl.readers.levy_plan import RESULT_FIELDS, read_levy_plan
 from lga_xl.readers.package import open_package
 from lga_xl.reference import COUNCIL_SCHOOL_TYPES, OTHER_SCHOOL_TYPES
 from lga_xl.standards import sample_standards
@@ -32,19 +32,6 @@ STANDARDS = sample_standards()
 REFERENCES = [s.reference for s in STANDARDS]
 BAND = {s.reference: s.max_funding for s in STANDARDS}
 
-RESULT_FIELDS = {
-    "AnnualLevy": "annual_levy", "MonthlyLevy": "monthly_levy", "MonthlyEnglishLevy": "monthly_english_levy",
-    "MonthlyTopUp": "monthly_top_up", "FundsIn": "funds_in", "PlannedSpend": "planned_spend",
-    "PlannedStartsInYear": "planned_starts_in_year", "PublicSectorTargetStarts": "public_sector_target_starts",
-    "StatutoryTransferRate": "statutory_transfer_rate", "TransferAllowance10": "transfer_allowance_10",
-    "TransferAllowance25": "transfer_allowance_25", "TransferAllowanceStatutory": "transfer_allowance_statutory",
-    "TransfersPlanned": "transfers_planned", "TransfersTotal": "transfers_total", "Headroom10": "headroom_10",
-    "Headroom25": "headroom_25", "HeadroomStatutory": "headroom_statutory", "OverCommitted": "over_committed",
-    "SchoolsPayBill": "schools_pay_bill", "SchoolsLevyShare": "schools_levy_share",
-    "SchoolsPlannedSpend": "schools_planned_spend", "FundsExpiring": "expiring_funds",
-    "ExpiryMonthCount": "expiry_month_count", "FirstExpiryMonth": "first_expiry_month",
-    "LowestBalance": "lowest_balance", "ShortfallMonths": "shortfall_months",
-}
 COSTED_COLUMNS = {"Title": "title", "Level": "level", "BandMax": "band_max", "AboveCap": "above_cap",
                   "InYearCost": "in_year_cost", "Check": "check"}
 SCHOOL_COLUMNS = {"LevyShare": "levy_share", "PlannedSpend": "planned_spend", "Balance": "balance", "Check": "check"}

@@ -518,12 +518,12 @@ class _Plan:
             forecast=self.forecast,
             issues=found.issues,
             input_hash=pkg.input_hash(INPUT_NAMES, INPUT_COLUMNS),
-            **{_FIELD_OF_NAME[name]: value for name, value in self.results.items()},
+            **{RESULT_FIELDS[name]: value for name, value in self.results.items()},
         )
 
 
-# Workbook result name -> LevyPlan field.
-_FIELD_OF_NAME = {
+# Workbook result name -> LevyPlan field (the parity tests compare every one).
+RESULT_FIELDS = {
     "AnnualLevy": "annual_levy", "MonthlyLevy": "monthly_levy", "MonthlyEnglishLevy": "monthly_english_levy",
     "MonthlyTopUp": "monthly_top_up", "FundsIn": "funds_in", "PlannedSpend": "planned_spend",
     "PlannedStartsInYear": "planned_starts_in_year", "PublicSectorTargetStarts": "public_sector_target_starts",
