@@ -146,7 +146,10 @@ def parse_file(path: str | Path) -> ParsedReturn:
     """Read one file into rows for the store; never raises for a bad file."""
     path = Path(path)
     display = str(path)
-    data = path.read_bytes() if path.is_file() else b""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = b""  # read_workbook says why: missing, or no permission
     file_info = {"file_name": path.name, "file_path": display, "file_sha256": hashlib.sha256(data).hexdigest(),
                  "file_size": len(data)}
     try:

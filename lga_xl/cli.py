@@ -19,7 +19,19 @@ from .reference import ASSESSMENT_TYPES, ORG_TYPES, REGIONS
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Every command: a file that cannot be written or read is an error message, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            where = f" {exc.filename}" if exc.filename else ""
+            click.echo(f"Error:{where}: {exc.strerror or exc}", err=True)
+            ctx.exit(EXIT_UNREADABLE)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="lga-xl")
 def main() -> None:
     """Apprenticeship self-assessments and levy plans in Excel workbooks."""
@@ -93,12 +105,8 @@ def new_levy_plan_command(org_name, region, tax_year, schools, standards, output
     from .writers.levy_plan import new_levy_plan
 
     source, standard_list = standards
-    try:
-        path = new_levy_plan(output, org_name=org_name, region=region, tax_year=tax_year, schools=schools,
-                             standards=standard_list, standards_source=source)
-    except OSError as exc:
-        click.echo(f"Error: cannot write {output}: {exc.strerror or exc}", err=True)
-        sys.exit(EXIT_UNREADABLE)
+    path = new_levy_plan(output, org_name=org_name, region=region, tax_year=tax_year, schools=schools,
+                         standards=standard_list, standards_source=source)
     click.echo(f"Wrote {path}")
 
 
@@ -159,8 +167,8 @@ def import_command(paths, db: Path, out: Path, no_workbook: bool, csv_folder: Pa
 
     try:
         report = import_returns(paths, db=db, out=None if no_workbook else out, jobs=jobs, progress=_progress())
-    except (sqlite3.Error, ValueError, OSError) as exc:
-        click.echo(f"Error: {exc}", err=True)
+    except (sqlite3.Error, ValueError) as exc:  # the store cannot be opened or is of a newer version
+        click.echo(f"Error: store {db}: {exc}", err=True)
         sys.exit(EXIT_UNREADABLE)
     for outcome in report.files:
         if outcome.outcome in ("rejected", "skipped"):

@@ -36,6 +36,7 @@ class IssueCode:
 _CODES = [
     # Files that cannot be read at all (the reader raises WorkbookError).
     IssueCode("file-not-found", "error", "The path does not exist or is not a file."),
+    IssueCode("cannot-open", "error", "The file exists but cannot be opened (no permission, or locked by another program)."),
     IssueCode("empty-file", "error", "The file has no content (0 bytes)."),
     IssueCode("not-xlsx", "error", "The file is not an Excel .xlsx workbook (for example a CSV or text file renamed .xlsx)."),
     IssueCode("legacy-xls", "error", "An old binary .xls workbook: save it as .xlsx in Excel and send it again."),

@@ -212,3 +212,19 @@ def test_find_files_reads_named_files_and_refuses_missing_paths(tmp_path):
     assert find_files([named]) == ([named], [])
     with pytest.raises(FileNotFoundError, match="no such file or folder"):
         find_files([tmp_path / "missing"])
+
+
+def test_the_command_on_the_same_folder_exits_1_and_lists_every_bad_file(corpus, tmp_path):
+    from click.testing import CliRunner
+
+    from lga_xl.cli import main
+
+    folder, files = corpus
+    result = CliRunner().invoke(main, ["import", str(folder), "--db", str(tmp_path / "r.sqlite"),
+                                       "--out", str(tmp_path / "c.xlsx"), "--jobs", "2"])
+    assert result.exit_code == 1
+    listed = {Path(line.split(" ", 1)[1].split(":")[0].strip()).name for line in result.output.splitlines()
+              if line.startswith(("rejected", "skipped"))}
+    assert listed == set(BAD_FILES) | set(SKIPPED_FILES)
+    imported = len(files["good"]) + len(ODD_FILES)
+    assert f"{imported} imported" in result.output and f"{len(BAD_FILES)} rejected" in result.output

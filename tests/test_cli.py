@@ -77,3 +77,28 @@ def test_codes_lists_every_issue_code():
 
     output = run("codes").output
     assert all(code in output for code in ISSUE_CODES)
+
+
+def test_a_file_that_cannot_be_opened_is_explained(tmp_path, monkeypatch):
+    path = complete_return(tmp_path / "locked.xlsx")
+    real_open = type(path).open
+
+    def locked(self, *args, **kwargs):
+        if self.name == "locked.xlsx":
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(path), "open", locked)
+    result = run("validate", path)
+    assert result.exit_code == 2
+    assert "cannot-open" in result.output and "Permission denied" in result.output
+
+
+def test_writing_where_nothing_can_be_written_is_an_error_not_a_traceback(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    for args in (["new", "self-assessment", "-o", blocker / "x.xlsx"], ["new", "levy-plan", "-o", blocker / "x.xlsx"],
+                 ["demo", "--out", blocker / "demo"]):
+        result = run(*args)
+        assert result.exit_code == 2, args
+        assert "Error:" in result.output and "Traceback" not in result.output

@@ -361,8 +361,11 @@ def open_package(path: str | Path, display: str | None = None) -> Package:
         raise fail("empty-file", "the file is empty (0 bytes): it was probably not saved properly; send it again")
     if size > MAX_FILE_BYTES:
         raise fail("too-large", f"the file is {size / 2**20:.0f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit")
-    with path.open("rb") as handle:
-        head = handle.read(8)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        raise fail("cannot-open", f"the file cannot be opened ({exc.strerror or exc})") from None
     if head == _CFB_MAGIC:
         # Encrypted xlsx files and old .xls files are both OLE compound files.
         if _ENCRYPTION_INFO in path.read_bytes():
