@@ -4,10 +4,9 @@ A return is identified by its organisation, kind, assessment type and a hash
 of its content (what was read, not the file's bytes, so a file re-saved
 without changes is still the same return).  Adding a return that is already
 there changes nothing; a changed return from the same organisation is kept
-beside the older one so that progress over time can be shown.  Each file is
-written inside its own savepoint and batches are committed together, so a
-crash or a bad file mid-import leaves the store as it was after the last
-complete file.
+beside the older one so that progress over time can be shown.  Files are
+written in batches, one transaction each, so a crash mid-import leaves the
+store as it was after the last complete batch.
 
 Example:
     >>> import tempfile, pathlib
@@ -244,26 +243,21 @@ class ReturnStore:
         if not self._in_batch:
             self._db.execute("BEGIN")
             self._in_batch = True
-        self._db.execute("SAVEPOINT one_file")
-        try:
-            columns = RETURN_FIELDS + ("import_run", "imported_at")
-            cursor = self._db.execute(
-                f"INSERT INTO returns ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                tuple(record[c] for c in RETURN_FIELDS) + (run_id, _now()),
-            )
-            return_id = cursor.lastrowid
-            for table, rows in parsed.rows.items():
-                if rows:
-                    names = ("return_id",) + CHILD_TABLES[table]
-                    self._db.executemany(
-                        f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-                        [(return_id, *row) for row in rows],
-                    )
-        except BaseException:
-            self._db.execute("ROLLBACK TO one_file")
-            self._db.execute("RELEASE one_file")
-            raise
-        self._db.execute("RELEASE one_file")
+        # Inside the batch's transaction: if anything fails, __exit__ rolls the
+        # whole batch back, so a return is never stored in part.
+        columns = RETURN_FIELDS + ("import_run", "imported_at")
+        cursor = self._db.execute(
+            f"INSERT INTO returns ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            tuple(record[c] for c in RETURN_FIELDS) + (run_id, _now()),
+        )
+        return_id = cursor.lastrowid
+        for table, rows in parsed.rows.items():
+            if rows:
+                names = ("return_id",) + CHILD_TABLES[table]
+                self._db.executemany(
+                    f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                    [(return_id, *row) for row in rows],
+                )
         return return_id, True
 
     def commit(self) -> None:

@@ -287,8 +287,9 @@ class Package:
         for table_name, columns in tables.items():
             table = self.table(table_name)
             indexes = [table.column_index(c) for c in columns]
+            # A column renamed away reads as blank; the reader reports it.
             typed = [tuple(row[i] if i is not None else None for i in indexes) for row in table.rows]
-            rows.append(sorted((r for r in typed if any(v not in ("", None) for v in r)), key=repr))
+            rows.append(sorted(map(repr, filter(any, typed))))
         # repr is exact and stable for the values cells hold (text, numbers, dates, None).
         payload = repr((self.meta.get("kind"), named, rows))
         return hashlib.sha256(payload.encode()).hexdigest()
