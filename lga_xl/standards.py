@@ -82,6 +82,21 @@ class Standard:
     version: str | None = None
 
 
+def read_user_text(path: Path, error: type[Exception], save_as: str) -> str:
+    """A text file a user supplied, or ``error`` with a message naming it.
+
+    ``save_as`` says how to save it properly when it is not text.
+    """
+    try:
+        return path.read_text(encoding="utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
+    except FileNotFoundError:
+        raise error(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise error(f"{path}: not a text file ({save_as})") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+
 def load_standards(path: str | Path) -> list[Standard]:
     """Standards from a user's export: Skills England JSON or a CSV.
 
@@ -103,14 +118,7 @@ def load_standards(path: str | Path) -> list[Standard]:
         ['ST0070']
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise StandardsError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise StandardsError(f"{path}: not a text file (save the standards list as CSV UTF-8 or JSON)") from None
-    except OSError as exc:
-        raise StandardsError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    text = read_user_text(path, StandardsError, "save the standards list as CSV UTF-8 or JSON")
     if not text.strip():
         raise StandardsError(f"{path}: the file is empty")
     if text.lstrip()[0] in "[{":

@@ -228,3 +228,15 @@ def test_the_command_on_the_same_folder_exits_1_and_lists_every_bad_file(corpus,
     assert listed == set(BAD_FILES) | set(SKIPPED_FILES)
     imported = len(files["good"]) + len(ODD_FILES)
     assert f"{imported} imported" in result.output and f"{len(BAD_FILES)} rejected" in result.output
+
+
+def test_the_library_call_returns_the_consolidated_tables_as_dataframes(imported):
+    report, files = imported
+    frames = report.frames
+    assert {"returns", "ratings", "elements", "levy_plans", "issues", "benchmark_scores", "rating_distribution",
+            "levy_benchmarks"} <= set(frames)
+    assessments = len(files["good"]) - GOOD_LEVY_PLANS + len(ODD_FILES) - 1
+    assert len(frames["ratings"]) == 5 * assessments
+    england = frames["benchmark_scores"].set_index("area").loc["England"]
+    assert england["councils"] == frames["returns"].query("kind == 'self-assessment' and status == 'imported' "
+                                                          "and latest == 'Yes' and assessment_type == 'Self'").shape[0]

@@ -60,7 +60,7 @@ from openpyxl.styles import PatternFill
 
 from .. import levy
 from ..reference import COUNCIL_SCHOOL_TYPES, REGIONS, SCHOOL_TYPES
-from ..standards import Standard, sample_standards
+from ..standards import Standard, read_user_text, sample_standards
 from ..text import squash
 from . import common as c
 
@@ -367,14 +367,7 @@ def load_schools_csv(path: str | Path) -> list[SchoolEntry]:
         SchoolEntry(urn=100001, name='Ash Primary', type='Community', pay_bill=Decimal('1250000'), headcount=42)
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise SchoolsCsvError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise SchoolsCsvError(f"{path}: not a text file (save the list as CSV UTF-8)") from None
-    except OSError as exc:
-        raise SchoolsCsvError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    text = read_user_text(path, SchoolsCsvError, "save the list as CSV UTF-8")
     rows = list(csv.reader(io.StringIO(text)))
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise SchoolsCsvError(f"{path.name}: the file is empty; the first line must name the columns "
