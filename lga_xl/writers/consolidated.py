@@ -198,12 +198,15 @@ def _benchmarks_sheet(wb, formats, sections) -> None:
         placed[name] = (first, section)
         row = first + len(section.rows) + 3
     ws.set_column(0, 0, 26)
-    ws.set_column(1, 12, 13)
-    _distribution_chart(wb, ws, *placed["rating_distribution"])
-    _regional_chart(wb, ws, *placed["benchmark_scores"])
+    ws.set_column(1, 1, 42)  # Councils, then the strand names of the distribution
+    ws.set_column(2, 12, 14)
+    # Both charts to the right of the widest table, so that neither hides a number.
+    chart_column = max(len(section.columns) for _, section in placed.values()) + 1
+    _distribution_chart(wb, ws, *placed["rating_distribution"], chart_column)
+    _regional_chart(wb, ws, *placed["benchmark_scores"], chart_column)
 
 
-def _distribution_chart(wb, ws, header_row: int, section: Section) -> None:
+def _distribution_chart(wb, ws, header_row: int, section: Section, column: int) -> None:
     """Stacked bars: how many councils (England) sit at each rating, strand by strand."""
     england = [i for i, r in enumerate(section.rows) if r[0] == "England"]
     first, last = header_row + 1 + england[0], header_row + 1 + england[-1]
@@ -218,10 +221,11 @@ def _distribution_chart(wb, ws, header_row: int, section: Section) -> None:
     chart.set_title({"name": "Ratings by strand, England"})
     chart.set_x_axis({"name": "Councils"})
     chart.set_size({"width": 720, "height": 360})
-    ws.insert_chart(3, len(section.columns) + 1, chart)
+    chart.set_y_axis({"reverse": True})  # strands top to bottom, in the model's order
+    ws.insert_chart(3, column, chart)
 
 
-def _regional_chart(wb, ws, header_row: int, section: Section) -> None:
+def _regional_chart(wb, ws, header_row: int, section: Section, column: int) -> None:
     """Bars: the mean overall score of each region beside England's."""
     overall = len(section.columns) - 1
     first, last = header_row + 1, header_row + len(section.rows)
@@ -236,7 +240,7 @@ def _regional_chart(wb, ws, header_row: int, section: Section) -> None:
     chart.set_y_axis({"reverse": True})
     chart.set_legend({"none": True})
     chart.set_size({"width": 720, "height": 360})
-    ws.insert_chart(23, len(section.columns) + 1, chart)
+    ws.insert_chart(23, column, chart)
 
 
 def _splice(package: bytes, path: Path, pending: list[_PendingRows], style_attributes: dict[str, str]) -> None:

@@ -28,7 +28,6 @@ from pathlib import Path
 
 from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Alignment
 
 from ..maturity import DEFAULT_EDITION, Edition, load_edition
 from ..rating import LABELS, LEVELS, SCORED_LEVELS, STATUSES
@@ -311,12 +310,11 @@ def _summary(wb, model: Edition, targets: Mapping[str, str]) -> None:
         c.mark_result(ws.cell(row=row, column=col) for col in (2, 3, 5, 6))
         for col in (3, 5, 6):
             ws.cell(row=row, column=col).number_format = "0.0"
-        ws.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
     c.add_table(ws, "Ratings", f"A{RATINGS_HEADER_ROW}:M{last}")
     c.add_list_validation(ws, "LabelList", f"D{first}:D{last}", title="Target rating",
                           message="Pick one of the seven ratings, from Early to Mature.")
     _chart(ws, first, last)
-    c.set_widths(ws, {"A": 30, "B": 14, "C": 8, "D": 14, "E": 9, "F": 9})
+    c.set_widths(ws, {"A": 44, "B": 14, "C": 8, "D": 14, "E": 9, "F": 9})  # A: the longest strand on one line
     for letter in "GHIJKLM":
         ws.column_dimensions[letter].width = 11
     ws.sheet_view.showGridLines = False
@@ -334,6 +332,7 @@ def _chart(ws, first: int, last: int) -> None:
     # Without these, openpyxl omits <c:delete val="0"/> and recent Excel draws no axes.
     chart.x_axis.delete = False
     chart.y_axis.delete = False
+    chart.x_axis.scaling.orientation = "maxMin"  # strands top to bottom, in the table's order
     for col in (3, 5):  # Score, Target score
         chart.add_data(Reference(ws, min_col=col, min_row=RATINGS_HEADER_ROW, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
