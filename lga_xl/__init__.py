@@ -28,6 +28,9 @@ _EXPORTS = {
     "read_levy_plan": "readers.levy_plan",
     "read_workbook": "readers",
     "validate": "readers",
+    "import_returns": "bulk",
+    "write_consolidated": "writers.consolidated",
+    "run_demo": "demo",
 }
 
 __all__ = ["__version__", *_EXPORTS]
