@@ -23,7 +23,6 @@ import concurrent.futures
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
