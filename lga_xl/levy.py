@@ -53,6 +53,7 @@ __all__ = [
     "TOP_UP_END",
     "TOP_UP_RATE",
     "TRANSFER_RATES",
+    "TRANSFER_RATE_DAY",
     "FundsCohort",
     "TransferPosition",
     "co_investment_rate",
@@ -111,6 +112,9 @@ TRANSFER_RATES = (
     (date(2019, 4, 6), Decimal("0.25")),
     (date(2024, 4, 22), Decimal("0.50")),
 )
+# A tax year's allowance takes the rate in force at the end of its first tax month, 5 May
+# (month, day): see statutory_transfer_rate.
+TRANSFER_RATE_DAY = (5, 5)
 
 # Provider payments: 80% of the price in equal monthly instalments, 20% on completion
 # (help "Paying your training provider"; das-forecasting-tool EmployerCommitments.cs).
@@ -414,7 +418,8 @@ def statutory_transfer_rate(tax_year: str) -> Decimal:
         (Decimal('0.25'), Decimal('0.50'))
     """
     first_day, _ = parse_tax_year(tax_year)
-    return transfer_rate(date(first_day.year, 5, 5))
+    month, day = TRANSFER_RATE_DAY
+    return transfer_rate(date(first_day.year, month, day))
 
 
 def transfer_allowance(previous_year_funds: Number, rate: Number) -> Decimal:
