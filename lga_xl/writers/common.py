@@ -9,22 +9,19 @@ hidden ``lga_xl`` sheet records the template kind, version and edition.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .. import __version__
-
-META_SHEET = "lga_xl"
-LISTS_SHEET = "Lists"
+from .. import __version__, a1
+from ..contract import LISTS_SHEET, META_SHEET
 
 TITLE_FONT = Font(bold=True, size=14, color="1F3864")
 HEADING_FONT = Font(bold=True, size=11, color="1F3864")
@@ -74,13 +71,20 @@ def set_text(cell: Cell, value: str | None) -> None:
         cell.data_type = "s"
 
 
+def write_value(cell: Cell, value: object) -> None:
+    """A number or date as itself, text as text (never a formula), None as blank."""
+    if isinstance(value, str):
+        set_text(cell, value)
+    else:
+        cell.value = value
+
+
 def define_name(wb: Workbook, name: str, ws: Worksheet, ref: str) -> None:
     """A workbook-level defined name for ``ref`` on ``ws`` (absolute)."""
-    absolute = "$" + re.sub(r"(?<=[A-Z])(?=\d)", "$", ref.replace(":", ":$"))
-    wb.defined_names[name] = DefinedName(name, attr_text=f"{quote_sheetname(ws.title)}!{absolute}")
+    wb.defined_names[name] = DefinedName(name, attr_text=a1.sheet_ref(ws.title, ref))
 
 
-def add_lists_sheet(wb: Workbook, lists: dict[str, Sequence[str]]) -> Worksheet:
+def add_lists_sheet(wb: Workbook, lists: Mapping[str, Sequence[str]]) -> Worksheet:
     """A hidden sheet with one column per dropdown list, each behind a defined name.
 
     Lists live on a sheet rather than inline because an inline list is capped
@@ -89,7 +93,7 @@ def add_lists_sheet(wb: Workbook, lists: dict[str, Sequence[str]]) -> Worksheet:
     ws = wb.create_sheet(LISTS_SHEET)
     ws.sheet_state = "hidden"
     for col, (name, values) in enumerate(lists.items(), start=1):
-        letter = get_column_letter(col)
+        letter = a1.column_letter(col - 1)
         set_text(ws.cell(row=1, column=col), name)
         for row, value in enumerate(values, start=2):
             set_text(ws.cell(row=row, column=col), value)

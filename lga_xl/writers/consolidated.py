@@ -23,7 +23,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -39,17 +39,6 @@ EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_TEXT = 32_767
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
-# (sheet, section, table name); the Benchmarks sheet is drawn separately.
-DATA_SHEETS = (
-    ("Returns", "returns", "ReturnList"),
-    ("Ratings", "ratings", "StrandRatings"),
-    ("Elements", "elements", "ElementStatuses"),
-    ("Levy plans", "levy_plans", "LevyPlans"),
-    ("Schools", "schools", "SchoolList"),
-    ("Planned starts", "planned_starts", "PlannedStartList"),
-    ("Transfers", "transfers", "TransferList"),
-    ("Issues", "issues", "IssueList"),
-)
 HEADERS = {
     "return_id": "Return", "org_type": "Organisation type", "overall_score": "Overall score",
     "file_path": "Path", "imported_at": "Imported at", "target_score": "Target score",
@@ -64,14 +53,7 @@ HEADERS = {
     "median_spend_percent": "Median planned spend %", "engaged_percent": "Schools engaged %",
     "median_headroom_statutory": "Median headroom (statutory)", "levy_plans": "Levy plans",
 }
-DATE_COLUMNS = {"assessment_date", "start_date"}
-MONEY_COLUMNS = {
-    "total_pay_bill", "annual_levy", "funds_in", "previous_year_funds", "transfer_allowance_10",
-    "transfer_allowance_25", "transfer_allowance_statutory", "transfers_committed", "transfers_planned",
-    "headroom_10", "headroom_25", "headroom_statutory", "schools_levy_share", "schools_planned_spend",
-    "planned_spend", "expiring_funds", "over_committed", "pay_bill", "levy_share", "balance", "price", "band_max", "above_cap",
-    "in_year_cost", "median_headroom_statutory",
-}
+FORMATTED_KINDS = ("date", "money")  # value kinds with a number format of their own
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -81,6 +63,16 @@ def header(column: str) -> str:
     if not re.fullmatch(r"[a-z0-9_]+", column):
         return column
     return HEADERS.get(column) or column.replace("_", " ").capitalize()
+
+
+def data_sections(sections: Iterable[Section]) -> list[Section]:
+    """The sections with a sheet of their own: returns, each kind's tables, issues (not the benchmarks)."""
+    return [section for section in sections if section.title and not section.name.startswith("benchmark")]
+
+
+def table_name(section: Section) -> str:
+    """The Excel table of a section: ``planned_starts`` -> ``PlannedStarts``."""
+    return "".join(part.capitalize() for part in section.name.split("_"))
 
 
 @dataclass
@@ -115,15 +107,14 @@ def write_consolidated(path: str | Path, db: str | Path, *, skipped: Sequence = 
     }
     _about_sheet(wb, formats, sections, db)
     pending = []
-    for sheet_name, section_name, table_name in DATA_SHEETS:
-        section = sections[section_name]
-        ws = wb.add_worksheet(sheet_name)
-        pending.append(_data_sheet(ws, section, table_name, formats))
+    for section in data_sections(sections.values()):
+        ws = wb.add_worksheet(section.title)
+        pending.append(_data_sheet(ws, section, table_name(section), formats))
     _benchmarks_sheet(wb, formats, sections)
     wb.close()
 
     # XlsxWriter numbers its formats only when the workbook is closed.
-    style_attributes = {kind: f' s="{formats[kind].xf_index}"' for kind in ("date", "money")}
+    style_attributes = {kind: f' s="{formats[kind].xf_index}"' for kind in FORMATTED_KINDS}
     _splice(buffer.getvalue(), path, pending, style_attributes)
     return path
 
@@ -158,7 +149,7 @@ def _about_sheet(wb, formats, sections, db) -> None:
 def _data_sheet(ws, section: Section, table_name: str, formats) -> _PendingRows:
     rows = section.rows[: EXCEL_MAX_ROWS - 1]
     section.rows = rows or [(None,) * len(section.columns)]  # a table needs one data row
-    kinds = ["date" if c in DATE_COLUMNS else "money" if c in MONEY_COLUMNS else "" for c in section.columns]
+    kinds = [kind if (kind := section.kinds.get(c)) in FORMATTED_KINDS else "" for c in section.columns]
     # Declared over one row: XlsxWriter visits every cell of a table's range,
     # which for the elements table costs more than writing it; _splice widens it.
     ws.add_table(0, 0, 1, len(section.columns) - 1, {

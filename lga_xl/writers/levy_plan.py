@@ -1,39 +1,18 @@
-"""The schools apprenticeship levy plan workbook.
+"""The schools apprenticeship levy plan workbook, laid out from its contract.
 
 A council is the levy employer for its community, voluntary controlled,
-community special and maintained nursery schools (domain.md, "Councils and
-schools"); this workbook plans how the council's levy is spent, by the
-council and by those schools, how much may be transferred, and forecasts the
-account month by month for three years, including funds that will expire.
+community special and maintained nursery schools (see ``docs/levy.md``);
+this workbook plans how the council's levy is spent, by the council and by
+those schools, how much may be transferred, and forecasts the account month
+by month for three years, including funds that will expire.
 
-Contract (readers, the bulk import and tests rely on it):
-
-* Workbook-level names for the inputs on the ``Plan`` sheet: OrgName, Region,
-  TaxYear and PlanStart (locked: a new tax year is a new workbook), PlanEnd,
-  TotalPayBill, EnglishPercent, Headcount, PreviousYearFunds, OpeningBalance,
-  TransfersCommitted; and for the results: AnnualLevy, MonthlyLevy,
-  MonthlyEnglishLevy, MonthlyTopUp, FundsIn, PlannedSpend,
-  PlannedStartsInYear, PublicSectorTargetStarts, StatutoryTransferRate,
-  TransferAllowance10, TransferAllowance25, TransferAllowanceStatutory,
-  TransfersPlanned, TransfersTotal, Headroom10, Headroom25,
-  HeadroomStatutory, OverCommitted, SchoolsPayBill, SchoolsLevyShare,
-  SchoolsPlannedSpend.  On the ``Forecast`` sheet: FundsExpiring,
-  ExpiryMonthCount, FirstExpiryMonth, LowestBalance, ShortfallMonths.
-* Tables, columns in this order (inputs first where the contract says so):
-  ``Schools`` (SCHOOL_COLUMNS), ``PlannedStarts`` (START_COLUMNS),
-  ``Transfers`` (TRANSFER_COLUMNS), ``Forecast`` (FORECAST_COLUMNS, 36
-  months from the plan start), ``Cohorts`` (COHORT_COLUMNS, the expiry
-  workings) and ``Standards`` (STANDARD_COLUMNS).
-* Dropdowns through names: SchoolTypeList, CouncilSchoolTypeList and
-  RegionList on the hidden ``Lists`` sheet, StandardList (the Standards
-  table's references) and SchoolURNList (the Schools table's URNs).
-* Hidden ``lga_xl`` sheet: kind ``levy-plan``, template version, tax year,
-  standards source.
-
-Every formula mirrors :mod:`lga_xl.levy` with ``ROUND(x, 2)`` at the same
-points; :mod:`lga_xl.readers.levy_plan` recomputes everything in Python and
-the LibreOffice tests compare the two to the penny.  The modelling decisions
-are listed in INSTRUCTIONS, which the workbook shows to the officer.
+The contract (sheets, names, tables, columns and row checks) is
+:mod:`lga_xl.contracts.levy_plan`.  Every formula mirrors :mod:`lga_xl.levy`
+with ``ROUND(x, 2)`` at the same points, and every policy number in a formula
+is rendered from :mod:`lga_xl.levy`'s constants; :mod:`lga_xl.readers.levy_plan`
+recomputes everything in Python and the LibreOffice tests compare the two to
+the penny.  The modelling decisions are listed in INSTRUCTIONS, which the
+workbook shows to the officer.
 
 Example:
     >>> import tempfile, pathlib
@@ -51,83 +30,50 @@ import random
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from openpyxl.chart import LineChart, Reference
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import PatternFill
 
-from .. import levy
-from ..reference import COUNCIL_SCHOOL_TYPES, REGIONS, SCHOOL_TYPES
+from .. import a1, cells, levy
+from ..contract import Table
+from ..contracts.levy_plan import (
+    CHECK_UNKNOWN_STANDARD,
+    COHORTS,
+    CONTRACT,
+    EXPIRY,
+    EXPIRY_SUMMARY_ROW,
+    FORECAST,
+    INPUTS,
+    MAX_DURATION_MONTHS,
+    NO_EXPIRY,
+    PLANNED_STARTS,
+    RESULTS,
+    SCHOOLS,
+    SPARE_ROWS,
+    SPARE_STANDARD_ROWS,
+    STANDARDS,
+    TRANSFERS,
+    plan_start_of,
+)
+from ..formulas import excel_date, ratio, whole
+from ..reference import COUNCIL_SCHOOL_TYPES, SCHOOL_TYPES
 from ..standards import Standard, read_user_text, sample_standards
 from ..text import squash
 from . import common as c
 
 __all__ = [
-    "FIRST_TAX_YEAR",
-    "FORECAST_MONTHS",
-    "KIND",
-    "LAST_TAX_YEAR",
-    "MAX_DURATION_MONTHS",
-    "NO_EXPIRY",
-    "TEMPLATE_VERSION",
     "SchoolEntry",
     "SchoolsCsvError",
     "StartEntry",
     "TransferEntry",
     "load_schools_csv",
     "new_levy_plan",
-    "plan_start_of",
     "sample_levy_plan",
 ]
 
-KIND = "levy-plan"
-TEMPLATE_VERSION = "1.0"
-
-# Transfers began in April 2018 (domain.md section 2); earlier plans would need the levy's
-# first year, which this workbook does not model.
-FIRST_TAX_YEAR = "2018-19"
-LAST_TAX_YEAR = "2098-99"
-MAX_DURATION_MONTHS = 120  # the Duration validation's maximum
-FORECAST_MONTHS = 36
-
-SCHOOL_ROWS = 60
-START_ROWS = 150
-TRANSFER_ROWS = 20
-SPARE_ROWS = 10  # blank rows left below a pre-filled table
-SPARE_STANDARD_ROWS = 30  # for standards the officer adds by hand
-
-SCHOOL_COLUMNS = ("URN", "School", "Type", "PayBill", "Headcount", "LevyShare", "PlannedSpend", "Balance", "Check")
-_SCHEDULE_COLUMNS = ("Instalment", "CompletionPayment", "FirstPaymentMonth", "LastInstalmentMonth")
-START_COLUMNS = ("URN", "Standard", "Title", "Level", "StartDate", "DurationMonths", "Price",
-                 "BandMax", "AboveCap", "InYearCost", "Check", *_SCHEDULE_COLUMNS)
-TRANSFER_COLUMNS = ("Recipient", "Standard", "StartDate", "DurationMonths", "Price", "InYearCost",
-                    "Title", "Level", "BandMax", "AboveCap", "Check", *_SCHEDULE_COLUMNS)
-FORECAST_COLUMNS = ("Month", "FundsIn", "Spending", "TransfersOut", "Expired", "Balance", "Shortfall", "ExpiredSoFar")
-COHORT_COLUMNS = ("Entered", "Amount", "Expires", "SpentByExpiry", "UsedByEarlier", "Used", "Expiring")
-STANDARD_COLUMNS = ("Reference", "Title", "Level", "MaxFunding", "TypicalDurationMonths")
-
-# Texts of the Check columns: the reader produces the same ones.
-CHECK_INCOMPLETE = "Incomplete row"
-CHECK_NOT_IN_LEVY = "Not in council levy"
-CHECK_URN_TWICE = "URN listed twice"
-CHECK_UNKNOWN_STANDARD = "Unknown standard"
-CHECK_UNKNOWN_SCHOOL = "Unknown school"
-CHECK_NOT_COSTED = "Check the date, duration and price"
-CHECK_TOO_SHORT = "Shorter than the minimum"
-CHECK_OUTSIDE_PLAN = "Starts outside the plan year"
-CHECK_ABOVE_CAP = "Price above the funding band"
-NO_EXPIRY = "None"  # FirstExpiryMonth when nothing expires in the forecast
-
-HEADER_ROW = 5  # header row of the Schools, PlannedStarts, Transfers tables
-FORECAST_HEADER_ROW = 11
-COHORT_HEADER_ROW = 6
-STANDARDS_HEADER_ROW = 4
-
-MONEY = "#,##0.00"
-DATE = "dd/mm/yyyy"
-MONTH = "mmm yyyy"
 _WARN_FILL = PatternFill("solid", fgColor="F8CBAD")  # pale red: needs attention
 _CHECK_FILL = PatternFill("solid", fgColor="FFD966")  # amber: a row to look at
 
@@ -213,6 +159,7 @@ INSTRUCTIONS = (
 )
 
 
+
 class SchoolsCsvError(ValueError):
     """A schools CSV that cannot be used; the message names the file and its lines."""
 
@@ -248,6 +195,7 @@ class TransferEntry:
     start_date: dt.date
     duration_months: int
     price: Number
+
 
 
 # Public API.
@@ -296,12 +244,14 @@ def new_levy_plan(
         ...               starts=[StartEntry("ST0072", datetime.date(2026, 9, 1), 12, 3500)]).exists()
         True
     """
+
     plan_start = plan_start_of(tax_year)
     if standards is None:
         standards, standards_source = sample_standards(), "the illustrative sample shipped with lga_xl"
     wb = c.new_workbook("Schools apprenticeship levy plan")
     c.add_instructions_sheet(wb, "Schools apprenticeship levy plan", INSTRUCTIONS)
-    plan = _plan_sheet(wb, org_name, region, tax_year, plan_start, {
+    _plan_sheet(wb, {
+        "OrgName": org_name, "Region": region, "TaxYear": tax_year, "PlanStart": plan_start,
         "TotalPayBill": total_pay_bill,
         "EnglishPercent": english_percent,
         "Headcount": headcount,
@@ -310,39 +260,23 @@ def new_levy_plan(
         "TransfersCommitted": transfers_committed,
     })
     _schools_sheet(wb, schools)
-    _starts_sheet(wb, starts)
-    _transfers_sheet(wb, transfers)
+    _costed_sheet(wb, PLANNED_STARTS, starts, "Planned apprenticeship starts",
+                  "One row per planned start. Leave URN blank for the council's own staff. Pick the standard: its "
+                  "title, level and funding band fill in. Levy funds pay up to the band; any excess is the employer's.")
+    _costed_sheet(wb, TRANSFERS, transfers, "Planned transfers to other employers",
+                  "One row per apprenticeship you plan to fund by a transfer. Their cost this year counts against "
+                  "the transfer allowance (see the headroom on the Plan sheet).")
     _forecast_sheet(wb)
     _expiry_sheet(wb)
     _standards_sheet(wb, standards, standards_source or "a file supplied when the workbook was made")
-    _plan_results(wb, plan)
-    c.add_lists_sheet(wb, {
-        "SchoolTypeList": SCHOOL_TYPES,
-        "CouncilSchoolTypeList": COUNCIL_SCHOOL_TYPES,
-        "RegionList": REGIONS,
-    })
-    c.add_metadata_sheet(wb, KIND, TEMPLATE_VERSION, {
+    _plan_results(wb)
+    c.add_lists_sheet(wb, CONTRACT.lists)
+    c.add_metadata_sheet(wb, CONTRACT.kind, CONTRACT.version, {
         "tax_year": tax_year,
         "standards_source": standards_source or "",
     })
     wb.active = 1  # open on the Plan sheet
     return c.save(wb, path)
-
-
-def plan_start_of(tax_year: str) -> dt.date:
-    """1 April of a tax year's first year: where the plan and its forecast start.
-
-    Raises:
-        ValueError: a label not like ``2026-27``, or a year outside 2018-19 to 2098-99.
-
-    Example:
-        >>> plan_start_of("2026-27")
-        datetime.date(2026, 4, 1)
-    """
-    first_day, _ = levy.parse_tax_year(tax_year)
-    if not levy.parse_tax_year(FIRST_TAX_YEAR)[0] <= first_day <= levy.parse_tax_year(LAST_TAX_YEAR)[0]:
-        raise ValueError(f"tax year {tax_year}: levy plans are for tax years from {FIRST_TAX_YEAR} to {LAST_TAX_YEAR}")
-    return dt.date(first_day.year, 4, 1)
 
 
 def load_schools_csv(path: str | Path) -> list[SchoolEntry]:
@@ -463,276 +397,215 @@ def sample_levy_plan(path: str | Path, *, org_name: str, region: str | None = No
 
 # Private API: the Plan sheet.
 
-_INPUTS = (
-    # defined name, label, note, number format
-    ("OrgName", "Council", "The council's name as you want it reported.", None),
-    ("Region", "Region", "One of the nine English regions.", None),
-    ("TaxYear", "Tax year", "Fixed when the workbook was made: a new tax year needs a new workbook.", None),
-    ("PlanStart", "Plan starts", "The first month of the tax year; the forecast starts here.", DATE),
-    ("PlanEnd", "Plan ends", "The last day of the plan year's March.", DATE),
-    ("TotalPayBill", "Annual pay bill, whole council", "Schools' staff included. In pounds.", MONEY),
-    ("EnglishPercent", "English percentage",
-     "Share of the pay bill for staff living in England, 0 to 100 (HMRC's English percentage).", "0.00"),
-    ("Headcount", "Headcount", "Staff in England at the start of the year, for the public sector target.", "#,##0"),
-    ("PreviousYearFunds", "Funds entered last tax year",
-     "English levy plus top-up that entered the account in the previous tax year (your account shows it).", MONEY),
-    ("OpeningBalance", "Opening balance", "Funds in the account at the start of the plan.", MONEY),
-    ("TransfersCommitted", "Transfers already committed",
-     "Transfers and pledges committed this tax year outside the Transfers sheet (their cost this year).", MONEY),
-)
-_LOCKED_INPUTS = ("TaxYear", "PlanStart", "PlanEnd")
-_PLAN_FIRST_ROW = 5
 
-
-def _plan_sheet(wb, org_name, region, tax_year, plan_start, values) -> dict[str, int]:
-    """Inputs of the Plan sheet; returns defined name -> row."""
-    ws = wb.create_sheet("Plan")
+def _plan_sheet(wb, values: dict[str, object]) -> None:
+    """The Plan sheet's title and inputs (the results follow in _plan_results)."""
+    ws = wb.create_sheet(INPUTS.sheet)
     ws["A1"] = "Schools apprenticeship levy plan"
     ws["A1"].font = c.TITLE_FONT
     ws["A2"] = "Fill in the yellow cells. Green cells are calculated for you."
     ws["A2"].font = c.NOTE_FONT
     ws["A4"] = "Inputs"
     ws["A4"].font = c.HEADING_FONT
-    rows = {}
-    for row, (name, label, note, number_format) in enumerate(_INPUTS, start=_PLAN_FIRST_ROW):
-        rows[name] = row
-        c.set_text(ws.cell(row=row, column=1), label)
-        ws.cell(row=row, column=1).font = c.LABEL_FONT
-        c.set_text(ws.cell(row=row, column=3), note)
-        ws.cell(row=row, column=3).font = c.NOTE_FONT
-        cell = ws.cell(row=row, column=2)
-        if number_format:
-            cell.number_format = number_format
-        c.define_name(wb, name, ws, cell.coordinate)
-        if name not in _LOCKED_INPUTS:
+    for field in INPUTS.names:
+        row = INPUTS.row(field.name)
+        c.set_text(ws.cell(row=row, column=INPUTS.label_column + 1), field.label)
+        ws.cell(row=row, column=INPUTS.label_column + 1).font = c.LABEL_FONT
+        c.set_text(ws.cell(row=row, column=INPUTS.note_column + 1), field.note)
+        ws.cell(row=row, column=INPUTS.note_column + 1).font = c.NOTE_FONT
+        cell = ws[INPUTS.cell(field.name)]
+        if field.number_format:
+            cell.number_format = field.number_format
+        c.define_name(wb, field.name, ws, cell.coordinate)
+        if field.role == "input":
             c.mark_input([cell])
-    c.set_text(ws.cell(row=rows["OrgName"], column=2), org_name)
-    c.set_text(ws.cell(row=rows["Region"], column=2), region)
-    c.set_text(ws.cell(row=rows["TaxYear"], column=2), tax_year)
-    ws.cell(row=rows["PlanStart"], column=2, value=plan_start)
-    ws.cell(row=rows["PlanEnd"], column=2, value="=EDATE(PlanStart,12)-1")
-    c.mark_result(ws.cell(row=rows[name], column=2) for name in _LOCKED_INPUTS)
+    fixed = [field.name for field in INPUTS.names if field.role != "input"]
+    for name in ("OrgName", "Region", "TaxYear", "PlanStart"):
+        c.write_value(ws[INPUTS.cell(name)], values.pop(name))
+    ws[INPUTS.cell("PlanEnd")] = "=EDATE(PlanStart,12)-1"
+    c.mark_result(ws[INPUTS.cell(name)] for name in fixed)
     for name, value in values.items():
-        ws.cell(row=rows[name], column=2, value=value)
-    c.add_list_validation(ws, "RegionList", f"B{rows['Region']}", title="Region",
+        ws[INPUTS.cell(name)] = value
+    c.add_list_validation(ws, "RegionList", INPUTS.cell("Region"), title="Region",
                           message="Pick one of the nine English regions from the list.")
     for name in ("TotalPayBill", "PreviousYearFunds", "OpeningBalance", "TransfersCommitted"):
-        c.add_number_validation(ws, f"B{rows[name]}", kind="decimal", minimum=0, title="Amount",
+        c.add_number_validation(ws, INPUTS.cell(name), kind="decimal", minimum=0, title="Amount",
                                 message="Type an amount in pounds, 0 or more, without a £ sign.")
-    c.add_number_validation(ws, f"B{rows['EnglishPercent']}", kind="decimal", minimum=0, maximum=100,
+    c.add_number_validation(ws, INPUTS.cell("EnglishPercent"), kind="decimal", minimum=0, maximum=100,
                             title="English percentage", message="Type a percentage from 0 to 100, for example 98.5.")
-    c.add_number_validation(ws, f"B{rows['Headcount']}", kind="whole", minimum=0, title="Headcount",
+    c.add_number_validation(ws, INPUTS.cell("Headcount"), kind="whole", minimum=0, title="Headcount",
                             message="Type a whole number of staff, 0 or more.")
     c.set_widths(ws, {"A": 38, "B": 20, "C": 100})
     ws.sheet_view.showGridLines = False
-    return rows
 
 
-_RESULTS = (
-    # defined name, label, formula, number format
-    ("AnnualLevy", "Annual levy", "=MAX(0,ROUND((TotalPayBill-3000000)/200,2))", MONEY),
-    ("MonthlyLevy", "Levy a month (a twelfth)", "=ROUND(AnnualLevy/12,2)", MONEY),
-    ("MonthlyEnglishLevy", "English share of a month's levy", "=ROUND(MonthlyLevy*EnglishPercent/100,2)", MONEY),
-    ("MonthlyTopUp", "Top-up a month (before 1 Aug 2026)", "=ROUND(MonthlyEnglishLevy/10,2)", MONEY),
-    ("FundsIn", "Funds entering in the plan year",
-     "=ROUND(SUMIFS(Forecast[FundsIn],Forecast[Month],\"<=\"&PlanEnd),2)", MONEY),
-    ("PlannedSpend", "Planned starts: cost in the plan year", "=ROUND(SUM(PlannedStarts[InYearCost]),2)", MONEY),
-    ("PlannedStartsInYear", "Planned starts in the plan year",
-     "=COUNTIFS(PlannedStarts[StartDate],\">=\"&PlanStart,PlannedStarts[StartDate],\"<=\"&PlanEnd)", "#,##0"),
-    ("PublicSectorTargetStarts", "Public sector target (2.3% of headcount)", "=ROUNDUP(Headcount*23/1000,0)", "#,##0"),
-    ("StatutoryTransferRate", "Statutory transfer rate",
-     "=IF(DATE(YEAR(PlanStart),5,5)>=DATE(2024,4,22),0.5,IF(DATE(YEAR(PlanStart),5,5)>=DATE(2019,4,6),0.25,"
-     "IF(DATE(YEAR(PlanStart),5,5)>=DATE(2018,4,6),0.1,0)))", "0%"),
-    ("TransferAllowance10", "Transfer allowance at 10%", "=ROUND(PreviousYearFunds/10,2)", MONEY),
-    ("TransferAllowance25", "Transfer allowance at 25%", "=ROUND(PreviousYearFunds/4,2)", MONEY),
-    ("TransferAllowanceStatutory", "Transfer allowance at the statutory rate",
-     "=ROUND(PreviousYearFunds*StatutoryTransferRate,2)", MONEY),
-    ("TransfersPlanned", "Planned transfers: cost in the plan year", "=ROUND(SUM(Transfers[InYearCost]),2)", MONEY),
-    ("TransfersTotal", "Transfers committed this year", "=ROUND(TransfersCommitted+TransfersPlanned,2)", MONEY),
-    ("Headroom10", "Headroom at 10%", "=MAX(0,ROUND(TransferAllowance10-TransfersTotal,2))", MONEY),
-    ("Headroom25", "Headroom at 25%", "=MAX(0,ROUND(TransferAllowance25-TransfersTotal,2))", MONEY),
-    ("HeadroomStatutory", "Headroom at the statutory rate",
-     "=MAX(0,ROUND(TransferAllowanceStatutory-TransfersTotal,2))", MONEY),
-    ("OverCommitted", "Transfers over the statutory allowance",
-     "=MAX(0,ROUND(TransfersTotal-TransferAllowanceStatutory,2))", MONEY),
-    ("SchoolsPayBill", "Pay bill of schools in the council's levy", None, MONEY),
-    ("SchoolsLevyShare", "Schools' share of the levy", "=ROUND(SUM(Schools[LevyShare]),2)", MONEY),
-    ("SchoolsPlannedSpend", "Schools' planned spend in the plan year", "=ROUND(SUM(Schools[PlannedSpend]),2)", MONEY),
-)
-_RESULT_NOTES = {
-    "AnnualLevy": "0.5% of the pay bill less the 15,000 allowance, never below 0.",
-    "FundsIn": "English levy plus top-up, April to March (see the Forecast sheet).",
-    "StatutoryTransferRate": "50% from 22 April 2024; 25% from April 2019; 10% from April 2018.",
-    "TransferAllowanceStatutory": "A share of last tax year's funds: what may be transferred this year.",
-    "TransfersTotal": "Already committed plus the Transfers sheet.",
-    "OverCommitted": "Above 0: transfers exceed what may be transferred; reduce them.",
-    "SchoolsPayBill": "Community, voluntary controlled, community special and maintained nursery schools.",
-}
+def _times(rate: Decimal) -> str:
+    """Multiplying by a rate in exact integers: ``/10`` for 10%, ``*23/1000`` for 2.3%."""
+    numerator, denominator = ratio(rate)
+    return f"/{denominator}" if numerator == 1 else f"*{numerator}/{denominator}"
 
 
-def _plan_results(wb, inputs: dict[str, int]) -> None:
-    ws = wb["Plan"]
-    first = max(inputs.values()) + 3
-    ws.cell(row=first - 1, column=1, value="Results").font = c.HEADING_FONT
+def _statutory_rate_formula() -> str:
+    """levy.statutory_transfer_rate: the rate in force on 5 May of the plan's tax year."""
+    month, day = levy.TRANSFER_RATE_DAY
+    on = f"DATE(YEAR(PlanStart),{month},{day})"
+    formula = "0"
+    for starts, rate in levy.TRANSFER_RATES:
+        formula = f"IF({on}>={excel_date(starts)},{rate.normalize()},{formula})"
+    return "=" + formula
+
+
+def _result_formulas() -> dict[str, str]:
+    """Each result's formula, rendered from the levy rules' constants."""
+    threshold = whole(levy.LEVY_ALLOWANCE / levy.LEVY_RATE)  # the pay bill at which levy starts
+    (_, ten_percent), (_, quarter) = levy.TRANSFER_RATES[:2]
     schools_pay_bill = "=ROUND(" + "+".join(
-        f'SUMIF(Schools[Type],"{school_type}",Schools[PayBill])' for school_type in COUNCIL_SCHOOL_TYPES) + ",2)"
-    for row, (name, label, formula, number_format) in enumerate(_RESULTS, start=first):
-        c.set_text(ws.cell(row=row, column=1), label)
-        ws.cell(row=row, column=1).font = c.LABEL_FONT
-        cell = ws.cell(row=row, column=2, value=formula or schools_pay_bill)
-        cell.number_format = number_format
+        f'SUMIF({SCHOOLS.structured("type")},"{school_type}",{SCHOOLS.structured("pay_bill")})'
+        for school_type in COUNCIL_SCHOOL_TYPES) + ",2)"
+    return {
+        # (pay bill - 3,000,000)/200 is 0.5% less 15,000 exactly; the textbook form gives the
+        # wrong penny in spreadsheet arithmetic at a pay bill of 3,000,001.
+        "AnnualLevy": f"=MAX(0,ROUND((TotalPayBill-{threshold}){_times(levy.LEVY_RATE)},2))",
+        "MonthlyLevy": "=ROUND(AnnualLevy/12,2)",
+        "MonthlyEnglishLevy": "=ROUND(MonthlyLevy*EnglishPercent/100,2)",
+        "MonthlyTopUp": f"=ROUND(MonthlyEnglishLevy{_times(levy.TOP_UP_RATE)},2)",
+        "FundsIn": (f'=ROUND(SUMIFS({FORECAST.structured("funds_in")},{FORECAST.structured("month")},'
+                    '"<="&PlanEnd),2)'),
+        "PlannedSpend": f"=ROUND(SUM({PLANNED_STARTS.structured('in_year_cost')}),2)",
+        "PlannedStartsInYear": (f'=COUNTIFS({PLANNED_STARTS.structured("start_date")},">="&PlanStart,'
+                                f'{PLANNED_STARTS.structured("start_date")},"<="&PlanEnd)'),
+        "PublicSectorTargetStarts": f"=ROUNDUP(Headcount{_times(levy.PUBLIC_SECTOR_TARGET_RATE)},0)",
+        "StatutoryTransferRate": _statutory_rate_formula(),
+        "TransferAllowance10": f"=ROUND(PreviousYearFunds{_times(ten_percent)},2)",
+        "TransferAllowance25": f"=ROUND(PreviousYearFunds{_times(quarter)},2)",
+        "TransferAllowanceStatutory": "=ROUND(PreviousYearFunds*StatutoryTransferRate,2)",
+        "TransfersPlanned": f"=ROUND(SUM({TRANSFERS.structured('in_year_cost')}),2)",
+        "TransfersTotal": "=ROUND(TransfersCommitted+TransfersPlanned,2)",
+        "Headroom10": "=MAX(0,ROUND(TransferAllowance10-TransfersTotal,2))",
+        "Headroom25": "=MAX(0,ROUND(TransferAllowance25-TransfersTotal,2))",
+        "HeadroomStatutory": "=MAX(0,ROUND(TransferAllowanceStatutory-TransfersTotal,2))",
+        "OverCommitted": "=MAX(0,ROUND(TransfersTotal-TransferAllowanceStatutory,2))",
+        "SchoolsPayBill": schools_pay_bill,
+        "SchoolsLevyShare": f"=ROUND(SUM({SCHOOLS.structured('levy_share')}),2)",
+        "SchoolsPlannedSpend": f"=ROUND(SUM({SCHOOLS.structured('planned_spend')}),2)",
+    }
+
+
+def _plan_results(wb) -> None:
+    ws = wb[RESULTS.sheet]
+    ws.cell(row=RESULTS.first_row - 1, column=1, value="Results").font = c.HEADING_FONT
+    formulas = _result_formulas()
+    for field in RESULTS.names:
+        row = RESULTS.row(field.name)
+        c.set_text(ws.cell(row=row, column=RESULTS.label_column + 1), field.label)
+        ws.cell(row=row, column=RESULTS.label_column + 1).font = c.LABEL_FONT
+        cell = ws[RESULTS.cell(field.name)]
+        cell.value = formulas[field.name]
+        cell.number_format = field.number_format
         c.mark_result([cell])
-        c.define_name(wb, name, ws, cell.coordinate)
-        if name in _RESULT_NOTES:
-            c.set_text(ws.cell(row=row, column=3), _RESULT_NOTES[name])
-            ws.cell(row=row, column=3).font = c.NOTE_FONT
-    last = first + len(_RESULTS) - 1
-    row = last + 2
-    ws.cell(row=row, column=1, value="Funds forecast to expire").font = c.LABEL_FONT
-    ws.cell(row=row, column=2, value="=FundsExpiring").number_format = MONEY
-    ws.cell(row=row, column=3, value="=IF(FundsExpiring>0,\"Warning: funds will expire - see the Forecast sheet\","
-                                      "\"No funds expire in the 36-month forecast\")").font = c.NOTE_FONT
-    c.mark_result([ws.cell(row=row, column=2)])
-    over = next(r for r, (name, *_rest) in enumerate(_RESULTS, start=first) if name == "OverCommitted")
-    ws.conditional_formatting.add(f"B{over}", FormulaRule(formula=[f"B{over}>0"], fill=_WARN_FILL))
-    ws.conditional_formatting.add(f"B{row}", FormulaRule(formula=[f"B{row}>0"], fill=_WARN_FILL))
+        c.define_name(wb, field.name, ws, cell.coordinate)
+        if field.note:
+            c.set_text(ws.cell(row=row, column=RESULTS.note_column + 1), field.note)
+            ws.cell(row=row, column=RESULTS.note_column + 1).font = c.NOTE_FONT
+    row = EXPIRY_SUMMARY_ROW
+    ws.cell(row=row, column=RESULTS.label_column + 1, value="Funds forecast to expire").font = c.LABEL_FONT
+    ws.cell(row=row, column=RESULTS.value_column + 1, value="=FundsExpiring").number_format = (
+        EXPIRY.names[0].number_format)
+    ws.cell(row=row, column=RESULTS.note_column + 1, value="=IF(FundsExpiring>0,\"Warning: funds will expire - see the Forecast sheet\","
+                                      f"\"No funds expire in the {FORECAST.rows}-month forecast\")").font = c.NOTE_FONT
+    c.mark_result([ws.cell(row=row, column=RESULTS.value_column + 1)])
+    over = RESULTS.cell("OverCommitted")
+    ws.conditional_formatting.add(over, FormulaRule(formula=[f"{over}>0"], fill=_WARN_FILL))
+    repeated = a1.cell(row, RESULTS.value_column)
+    ws.conditional_formatting.add(repeated, FormulaRule(formula=[f"{repeated}>0"], fill=_WARN_FILL))
     c.protect(ws)
 
 
 # Private API: the input tables.
 
 
+def _write_rows(ws, table: Table, entries: Sequence[object], last: int) -> None:
+    """Input cells of a table: each entry's fields by column key, the rest blank and yellow."""
+    inputs = table.keys("input")
+    for index, row in enumerate(range(table.first_row, last + 1)):
+        if index < len(entries):
+            for key in inputs:
+                c.write_value(ws[table.cell(key, row)], getattr(entries[index], key))
+        c.mark_input(ws[table.cell(key, row)] for key in inputs)
+
+
 def _schools_sheet(wb, schools: Sequence[SchoolEntry]) -> None:
-    ws = wb.create_sheet("Schools")
+    table = SCHOOLS
+    ws = wb.create_sheet(table.sheet)
     _sheet_title(ws, "Schools: pay bills and shares of the levy",
                  "One row per school. Only community, voluntary controlled, community special and maintained "
                  "nursery schools are in the council's levy; any other type is flagged 'Not in council levy'.")
-    first = HEADER_ROW + 1
-    last = first + max(SCHOOL_ROWS, len(schools) + SPARE_ROWS) - 1
-    c.write_header(ws, HEADER_ROW, SCHOOL_COLUMNS)
-    in_levy = "COUNTIF(CouncilSchoolTypeList,C{r})>0"
-    for index, row in enumerate(range(first, last + 1)):
+    rows = max(table.rows, len(schools) + SPARE_ROWS)
+    first, last = table.first_row, table.last_row(rows)
+    c.write_header(ws, table.header_row, table.headers)
+    for index, r in enumerate(range(first, last + 1)):
+        k = table.row_cells(r)
         if index < len(schools):
-            school = schools[index]
-            _write_value(ws.cell(row=row, column=1), school.urn)
-            c.set_text(ws.cell(row=row, column=2), school.name)
-            c.set_text(ws.cell(row=row, column=3), school.type)
-            _write_value(ws.cell(row=row, column=4), school.pay_bill)
-            _write_value(ws.cell(row=row, column=5), school.headcount)
-        r = row
-        ws.cell(row=r, column=6, value=f"=IF(AND(ISNUMBER(D{r}),D{r}>=0,{in_levy.format(r=r)},TotalPayBill>0),"
-                                       f"ROUND(AnnualLevy*D{r}/TotalPayBill,2),0)")
-        ws.cell(row=r, column=7,
-                value=f'=IF(A{r}="",0,ROUND(SUMIF(PlannedStarts[URN],A{r},PlannedStarts[InYearCost]),2))')
-        ws.cell(row=r, column=8, value=f"=ROUND(F{r}-G{r},2)")
-        ws.cell(row=r, column=9, value=(
-            f'=IF(COUNTA(A{r}:E{r})=0,"",IF(OR(A{r}="",B{r}="",C{r}="",D{r}=""),"{CHECK_INCOMPLETE}",'
-            f'IF(NOT({in_levy.format(r=r)}),"{CHECK_NOT_IN_LEVY}",'
-            f'IF(COUNTIF(Schools[URN],A{r})>1,"{CHECK_URN_TWICE}",""))))'))
-        c.mark_input(ws.cell(row=r, column=col) for col in range(1, 6))
-        for col in (4, 6, 7, 8):
-            ws.cell(row=r, column=col).number_format = MONEY
-        ws.cell(row=r, column=5).number_format = "#,##0"
-    c.add_table(ws, "Schools", f"A{HEADER_ROW}:I{last}")
-    cells = lambda col: f"{col}{first}:{col}{last}"  # noqa: E731
-    c.add_number_validation(ws, cells("A"), kind="whole", minimum=1, title="URN",
+            for key in table.keys("input"):
+                c.write_value(ws[k[key]], getattr(schools[index], key))
+        in_levy = f"COUNTIF(CouncilSchoolTypeList,{k['type']})>0"
+        ws[k["levy_share"]] = (f"=IF(AND(ISNUMBER({k['pay_bill']}),{k['pay_bill']}>=0,{in_levy},TotalPayBill>0),"
+                               f"ROUND(AnnualLevy*{k['pay_bill']}/TotalPayBill,2),0)")
+        ws[k["planned_spend"]] = (f'=IF({k["urn"]}="",0,ROUND(SUMIF({PLANNED_STARTS.structured("urn")},{k["urn"]},'
+                                  f'{PLANNED_STARTS.structured("in_year_cost")}),2))')
+        ws[k["balance"]] = f"=ROUND({k['levy_share']}-{k['planned_spend']},2)"
+        entered = f"{k['urn']}:{k['headcount']}"  # the input columns, side by side
+        ws[k["check"]] = f'=IF(COUNTA({entered})=0,"",{table.check_formula(r)})'
+        c.mark_input(ws[k[key]] for key in table.keys("input"))
+        for key in ("pay_bill", "levy_share", "planned_spend", "balance", "headcount"):
+            ws[k[key]].number_format = table.column(key).number_format
+    c.add_table(ws, table.name, table.ref(rows))
+    cells_of = lambda key: table.column_cells(key, rows)  # noqa: E731
+    c.add_number_validation(ws, cells_of("urn"), kind="whole", minimum=1, title="URN",
                             message="Type the school's URN, a whole number (find it on Get Information about Schools).")
-    c.add_list_validation(ws, "SchoolTypeList", cells("C"), title="School type",
+    c.add_list_validation(ws, "SchoolTypeList", cells_of("type"), title="School type",
                           message="Pick the school's type from the list.")
-    c.add_number_validation(ws, cells("D"), kind="decimal", minimum=0, title="Pay bill",
+    c.add_number_validation(ws, cells_of("pay_bill"), kind="decimal", minimum=0, title="Pay bill",
                             message="Type the school's annual pay bill in pounds, 0 or more.")
-    c.add_number_validation(ws, cells("E"), kind="whole", minimum=0, title="Headcount",
+    c.add_number_validation(ws, cells_of("headcount"), kind="whole", minimum=0, title="Headcount",
                             message="Type a whole number of staff, 0 or more.")
-    _flag_checks(ws, cells("I"), f"I{first}", _WARN_FILL)
-    c.define_name(wb, "SchoolURNList", ws, cells("A"))
-    c.set_widths(ws, {"A": 10, "B": 36, "C": 22, "D": 15, "E": 11, "F": 14, "G": 14, "H": 14, "I": 22})
-    ws.freeze_panes = f"A{first}"
+    _flag_checks(ws, cells_of("check"), table.cell("check", first), _WARN_FILL)
+    c.define_name(wb, "SchoolURNList", ws, cells_of("urn"))
+    c.set_widths(ws, {table.letter(key): width for key, width in (
+        ("urn", 10), ("name", 36), ("type", 22), ("pay_bill", 15), ("headcount", 11), ("levy_share", 14),
+        ("planned_spend", 14), ("balance", 14), ("check", 22))})
+    ws.freeze_panes = table.cell("urn", first)
     c.protect(ws)
 
 
-def _starts_sheet(wb, starts: Sequence[StartEntry]) -> None:
-    ws = wb.create_sheet("Starts")
-    _sheet_title(ws, "Planned apprenticeship starts",
-                 "One row per planned start. Leave URN blank for the council's own staff. Pick the standard: its "
-                 "title, level and funding band fill in. Levy funds pay up to the band; any excess is the employer's.")
-    first = HEADER_ROW + 1
-    last = first + max(START_ROWS, len(starts) + SPARE_ROWS) - 1
-    c.write_header(ws, HEADER_ROW, START_COLUMNS)
+def _costed_sheet(wb, table: Table, entries: Sequence[StartEntry | TransferEntry], title: str, note: str) -> None:
+    """The Starts or Transfers sheet: input rows costed under the payment profile."""
+    ws = wb.create_sheet(table.sheet)
+    _sheet_title(ws, title, note)
+    rows = max(table.rows, len(entries) + SPARE_ROWS)
+    first, last = table.first_row, table.last_row(rows)
+    c.write_header(ws, table.header_row, table.headers)
+    inputs = table.keys("input")
     for index, r in enumerate(range(first, last + 1)):
-        if index < len(starts):
-            start = starts[index]
-            _write_value(ws.cell(row=r, column=1), start.urn)
-            c.set_text(ws.cell(row=r, column=2), start.standard)
-            _write_value(ws.cell(row=r, column=5), start.start_date)
-            _write_value(ws.cell(row=r, column=6), start.duration_months)
-            _write_value(ws.cell(row=r, column=7), start.price)
-        cols = _Cols(urn="A", standard="B", title="C", level="D", start="E", duration="F", price="G",
-                     band="H", above="I", cost="J", check="K", instalment="L", completion="M", first="N", last="O")
-        _costing_formulas(ws, r, cols, inputs=("A", "B", "E", "F", "G"), required=("B", "E", "F", "G"))
-        c.mark_input(ws.cell(row=r, column=col) for col in (1, 2, 5, 6, 7))
-    c.add_table(ws, "PlannedStarts", f"A{HEADER_ROW}:O{last}")
-    cells = lambda col: f"{col}{first}:{col}{last}"  # noqa: E731
-    c.add_list_validation(ws, "SchoolURNList", cells("A"), title="School URN",
-                          message="Pick a URN from the Schools sheet, or leave blank for the council's own staff.")
-    _costing_validations(ws, cells("B"), cells("E"), cells("F"), cells("G"))
-    _flag_checks(ws, cells("K"), f"K{first}", _CHECK_FILL)
-    _format_costing(ws, first, last, "A B C D E F G H I J K L M N O".split())
-    ws.freeze_panes = f"A{first}"
+        if index < len(entries):
+            for key in inputs:
+                c.write_value(ws[table.cell(key, r)], getattr(entries[index], key))
+        _costing_formulas(ws, table, r)
+        c.mark_input(ws[table.cell(key, r)] for key in inputs)
+    c.add_table(ws, table.name, table.ref(rows))
+    cells_of = lambda key: table.column_cells(key, rows)  # noqa: E731
+    if "urn" in inputs:
+        c.add_list_validation(ws, "SchoolURNList", cells_of("urn"), title="School URN",
+                              message="Pick a URN from the Schools sheet, or leave blank for the council's own staff.")
+    _costing_validations(ws, *(cells_of(key) for key in ("standard", "start_date", "duration_months", "price")))
+    _flag_checks(ws, cells_of("check"), table.cell("check", first), _CHECK_FILL)
+    _format_costing(ws, table, first, last)
+    ws.freeze_panes = table.cell(table.columns[0].key, first)
     c.protect(ws)
 
 
-def _transfers_sheet(wb, transfers: Sequence[TransferEntry]) -> None:
-    ws = wb.create_sheet("Transfers")
-    _sheet_title(ws, "Planned transfers to other employers",
-                 "One row per apprenticeship you plan to fund by a transfer. Their cost this year counts against "
-                 "the transfer allowance (see the headroom on the Plan sheet).")
-    first = HEADER_ROW + 1
-    last = first + max(TRANSFER_ROWS, len(transfers) + SPARE_ROWS) - 1
-    c.write_header(ws, HEADER_ROW, TRANSFER_COLUMNS)
-    for index, r in enumerate(range(first, last + 1)):
-        if index < len(transfers):
-            transfer = transfers[index]
-            c.set_text(ws.cell(row=r, column=1), transfer.recipient)
-            c.set_text(ws.cell(row=r, column=2), transfer.standard)
-            _write_value(ws.cell(row=r, column=3), transfer.start_date)
-            _write_value(ws.cell(row=r, column=4), transfer.duration_months)
-            _write_value(ws.cell(row=r, column=5), transfer.price)
-        cols = _Cols(urn=None, standard="B", title="G", level="H", start="C", duration="D", price="E",
-                     band="I", above="J", cost="F", check="K", instalment="L", completion="M", first="N", last="O")
-        _costing_formulas(ws, r, cols, inputs=("A", "B", "C", "D", "E"), required=("A", "B", "C", "D", "E"))
-        c.mark_input(ws.cell(row=r, column=col) for col in range(1, 6))
-    c.add_table(ws, "Transfers", f"A{HEADER_ROW}:O{last}")
-    cells = lambda col: f"{col}{first}:{col}{last}"  # noqa: E731
-    _costing_validations(ws, cells("B"), cells("C"), cells("D"), cells("E"))
-    _flag_checks(ws, cells("K"), f"K{first}", _CHECK_FILL)
-    _format_costing(ws, first, last, "A B C D E F G H I J K L M N O".split())
-    ws.freeze_panes = f"A{first}"
-    c.protect(ws)
-
-
-@dataclass(frozen=True)
-class _Cols:
-    """Column letters of one costed table (PlannedStarts or Transfers)."""
-
-    urn: str | None
-    standard: str
-    title: str
-    level: str
-    start: str
-    duration: str
-    price: str
-    band: str
-    above: str
-    cost: str
-    check: str
-    instalment: str
-    completion: str
-    first: str
-    last: str
-
-
-def _costing_formulas(ws, r: int, k: _Cols, *, inputs: Sequence[str], required: Sequence[str]) -> None:
-    """Lookup, cap, payment schedule and in-year cost of one row.
+def _costing_formulas(ws, table: Table, r: int) -> None:
+    """Lookup, cap, payment schedule, in-year cost and checks of one row.
 
     Mirrors ``levy.payment_schedule`` of the capped price: the instalment
     ``ROUND(0.8 * price / duration, 2)`` (written 4*price/(5*duration) so
@@ -741,39 +614,31 @@ def _costing_formulas(ws, r: int, k: _Cols, *, inputs: Sequence[str], required: 
     A row that cannot be costed (no date, a duration that is not a whole
     number of months, a negative price) has FirstPaymentMonth 0 and costs 0.
     """
-    std, start, dur, price = (f"{k.standard}{r}", f"{k.start}{r}", f"{k.duration}{r}", f"{k.price}{r}")
-    lookup = f"MATCH({std},Standards[Reference],0)"
-    ws[f"{k.title}{r}"] = f'=IF({std}="","",IFERROR(INDEX(Standards[Title],{lookup})&"","{CHECK_UNKNOWN_STANDARD}"))'
-    ws[f"{k.level}{r}"] = f'=IF({std}="","",IFERROR(INDEX(Standards[Level],{lookup}),""))'
-    ws[f"{k.band}{r}"] = f'=IF({std}="","",IFERROR(INDEX(Standards[MaxFunding],{lookup}),""))'
-    ws[f"{k.above}{r}"] = f"=IF(AND(ISNUMBER({price}),ISNUMBER({k.band}{r})),ROUND(MAX(0,{price}-{k.band}{r}),2),0)"
-    first, last = f"{k.first}{r}", f"{k.last}{r}"
+    k = table.row_cells(r)
+    std, start, dur, price = k["standard"], k["start_date"], k["duration_months"], k["price"]
+    lookup = f"MATCH({std},{STANDARDS.structured('reference')},0)"
+    ws[k["title"]] = (f'=IF({std}="","",IFERROR(INDEX({STANDARDS.structured("title")},{lookup})&"",'
+                      f'"{CHECK_UNKNOWN_STANDARD}"))')
+    ws[k["level"]] = f'=IF({std}="","",IFERROR(INDEX({STANDARDS.structured("level")},{lookup}),""))'
+    ws[k["band_max"]] = f'=IF({std}="","",IFERROR(INDEX({STANDARDS.structured("max_funding")},{lookup}),""))'
+    ws[k["above_cap"]] = (f"=IF(AND(ISNUMBER({price}),ISNUMBER({k['band_max']})),"
+                          f"ROUND(MAX(0,{price}-{k['band_max']}),2),0)")
+    first, last = k["first_payment_month"], k["last_instalment_month"]
     ws[first] = (f"=IF(AND(ISNUMBER({start}),ISNUMBER({dur}),ISNUMBER({price})),"
                  f"IF(AND({dur}>=1,{dur}=ROUND({dur},0),{price}>=0),"
                  f"EDATE(DATE(YEAR({start}),MONTH({start}),1),1),0),0)")
     ws[last] = f"=IF({first}=0,0,EDATE({first},{dur}-1))"
-    capped = f"({price}-{k.above}{r})"
-    ws[f"{k.instalment}{r}"] = f"=IF({first}=0,0,ROUND(4*{capped}/(5*{dur}),2))"
-    ws[f"{k.completion}{r}"] = f"=IF({first}=0,0,ROUND({capped}-{dur}*{k.instalment}{r},2))"
+    capped = f"({price}-{k['above_cap']})"
+    share, whole_price = ratio(levy.INSTALMENT_SHARE)
+    ws[k["instalment"]] = f"=IF({first}=0,0,ROUND({share}*{capped}/({whole_price}*{dur}),2))"
+    ws[k["completion_payment"]] = f"=IF({first}=0,0,ROUND({capped}-{dur}*{k['instalment']},2))"
     months_in_plan = (f"MAX(0,(YEAR(MIN({last},PlanEnd))-YEAR(MAX({first},PlanStart)))*12"
                       f"+MONTH(MIN({last},PlanEnd))-MONTH(MAX({first},PlanStart))+1)")
     completion_in_plan = f"AND(EDATE({last},1)>=PlanStart,EDATE({last},1)<=PlanEnd)"
-    ws[f"{k.cost}{r}"] = (f"=IF({first}=0,0,ROUND({k.instalment}{r}*{months_in_plan}"
-                          f"+IF({completion_in_plan},{k.completion}{r},0),2))")
-    entered = ",".join(f"{col}{r}" for col in inputs)
-    blanks = ",".join(f'{col}{r}=""' for col in required)
-    checks = [
-        (f'{k.title}{r}="{CHECK_UNKNOWN_STANDARD}"', CHECK_UNKNOWN_STANDARD),
-        *([(f'AND({k.urn}{r}<>"",COUNTIF(Schools[URN],{k.urn}{r})=0)', CHECK_UNKNOWN_SCHOOL)] if k.urn else []),
-        (f"{first}=0", CHECK_NOT_COSTED),
-        (f"{dur}<IF({start}>=DATE(2025,8,1),8,12)", CHECK_TOO_SHORT),  # minimum duration, domain.md section 2
-        (f"OR({start}<PlanStart,{start}>PlanEnd)", CHECK_OUTSIDE_PLAN),
-        (f"{k.above}{r}>0", CHECK_ABOVE_CAP),
-    ]
-    formula = '""'
-    for condition, text in reversed(checks):
-        formula = f'IF({condition},"{text}",{formula})'
-    ws[f"{k.check}{r}"] = f'=IF(COUNTA({entered})=0,"",IF(OR({blanks}),"{CHECK_INCOMPLETE}",{formula}))'
+    ws[k["in_year_cost"]] = (f"=IF({first}=0,0,ROUND({k['instalment']}*{months_in_plan}"
+                             f"+IF({completion_in_plan},{k['completion_payment']},0),2))")
+    entered = ",".join(k[key] for key in table.keys("input"))
+    ws[k["check"]] = f'=IF(COUNTA({entered})=0,"",{table.check_formula(r)})'
 
 
 def _costing_validations(ws, standard: str, start: str, duration: str, price: str) -> None:
@@ -781,98 +646,113 @@ def _costing_validations(ws, standard: str, start: str, duration: str, price: st
                           message="Pick a standard from the list (the Standards sheet).")
     c.add_date_validation(ws, start, title="Start date", message="Type a date, for example 01/09/2026.")
     c.add_number_validation(ws, duration, kind="whole", minimum=1, maximum=MAX_DURATION_MONTHS, title="Duration",
-                            message="Type the planned duration in whole months (at least 8 for starts from "
-                                    "1 August 2025, 12 before).")
+                            message="Type the planned duration in whole months (at least "
+                                    f"{levy.SHORT_MINIMUM_DURATION_MONTHS} for starts from "
+                                    f"{_day(levy.SHORT_MINIMUM_DURATION_FROM)}, "
+                                    f"{levy.MINIMUM_DURATION_MONTHS} before).")
     c.add_number_validation(ws, price, kind="decimal", minimum=0, title="Price",
                             message="Type the agreed total price in pounds, 0 or more.")
 
 
-def _format_costing(ws, first: int, last: int, letters: list[str]) -> None:
-    header = {ws.cell(row=HEADER_ROW, column=i + 1).value: letter for i, letter in enumerate(letters)}
-    formats = {"StartDate": DATE, "Price": MONEY, "BandMax": MONEY, "AboveCap": MONEY, "InYearCost": MONEY,
-               "Instalment": MONEY, "CompletionPayment": MONEY, "FirstPaymentMonth": MONTH,
-               "LastInstalmentMonth": MONTH}
-    for name, number_format in formats.items():
-        for row in range(first, last + 1):
-            ws[f"{header[name]}{row}"].number_format = number_format
-    widths = {"URN": 10, "Recipient": 34, "Standard": 11, "Title": 40, "Level": 7, "StartDate": 12,
-              "DurationMonths": 10, "Price": 12, "BandMax": 12, "AboveCap": 11, "InYearCost": 13, "Check": 30}
-    c.set_widths(ws, {letter: widths.get(name, 13) for name, letter in header.items()})
-    for name in _SCHEDULE_COLUMNS:  # workings for the forecast, hidden to keep the sheet readable
-        ws.column_dimensions[header[name]].hidden = True
+def _format_costing(ws, table: Table, first: int, last: int) -> None:
+    for column in table.columns:
+        if column.number_format:
+            for row in range(first, last + 1):
+                ws[table.cell(column.key, row)].number_format = column.number_format
+    widths = {"urn": 10, "recipient": 34, "standard": 11, "title": 40, "level": 7, "start_date": 12,
+              "duration_months": 10, "price": 12, "band_max": 12, "above_cap": 11, "in_year_cost": 13, "check": 30}
+    c.set_widths(ws, {table.letter(column.key): widths.get(column.key, 13) for column in table.columns})
+    for column in table.columns:
+        if column.hidden:  # workings for the forecast, hidden to keep the sheet readable
+            ws.column_dimensions[table.letter(column.key)].hidden = True
 
 
-def _flag_checks(ws, cells: str, top_left: str, fill: PatternFill) -> None:
-    ws.conditional_formatting.add(cells, FormulaRule(formula=[f'{top_left}<>""'], fill=fill))
+def _flag_checks(ws, cells_range: str, top_left: str, fill: PatternFill) -> None:
+    ws.conditional_formatting.add(cells_range, FormulaRule(formula=[f'{top_left}<>""'], fill=fill))
 
 
 # Private API: the forecast and the expiry workings.
 
 
 def _forecast_sheet(wb) -> None:
-    ws = wb.create_sheet("Forecast")
-    _sheet_title(ws, "Forecast: the account month by month for 36 months",
+    table = FORECAST
+    ws = wb.create_sheet(table.sheet)
+    _sheet_title(ws, f"Forecast: the account month by month for {table.rows} months",
                  "Funds in, payments to providers for planned starts, transfers out and funds that expire. A "
                  "balance below zero is a shortfall: the plan spends more than the funds available by then.")
-    summary = (
-        ("FundsExpiring", "Funds forecast to expire in these 36 months", "=ROUND(SUM(Forecast[Expired]),2)", MONEY),
-        ("ExpiryMonthCount", "Months in which funds expire", '=COUNTIF(Forecast[Expired],">0")', "0"),
-        ("FirstExpiryMonth", "First month funds expire",
-         '=IF(FundsExpiring=0,"' + NO_EXPIRY + '",INDEX(Forecast[Month],COUNTIF(Forecast[ExpiredSoFar],0)+1))',
-         MONTH),
-        ("LowestBalance", "Lowest balance", "=MIN(Forecast[Balance])", MONEY),
-        ("ShortfallMonths", "Months with a shortfall (balance below zero)", '=COUNTIF(Forecast[Balance],"<0")', "0"),
-    )
-    for row, (name, label, formula, number_format) in enumerate(summary, start=4):
-        c.set_text(ws.cell(row=row, column=1), label)
-        ws.cell(row=row, column=1).font = c.LABEL_FONT
-        cell = ws.cell(row=row, column=2, value=formula)
-        cell.number_format = number_format
+    months, expired_so_far, expired, balance = (table.structured(key) for key in (
+        "month", "expired_so_far", "expired", "balance"))
+    formulas = {
+        "FundsExpiring": f"=ROUND(SUM({expired}),2)",
+        "ExpiryMonthCount": f'=COUNTIF({expired},">0")',
+        "FirstExpiryMonth": f'=IF(FundsExpiring=0,"{NO_EXPIRY}",INDEX({months},COUNTIF({expired_so_far},0)+1))',
+        "LowestBalance": f"=MIN({balance})",
+        "ShortfallMonths": f'=COUNTIF({balance},"<0")',
+    }
+    for field in EXPIRY.names:
+        row = EXPIRY.row(field.name)
+        c.set_text(ws.cell(row=row, column=EXPIRY.label_column + 1), field.label)
+        ws.cell(row=row, column=EXPIRY.label_column + 1).font = c.LABEL_FONT
+        cell = ws[EXPIRY.cell(field.name)]
+        cell.value = formulas[field.name]
+        cell.number_format = field.number_format
         c.mark_result([cell])
-        c.define_name(wb, name, ws, cell.coordinate)
-    ws["C4"] = ('=IF(FundsExpiring>0,"Warning: levy funds will expire. Plan more starts or transfers before the '
-                'first month shown, or they are lost.","No funds expire in the forecast.")')
-    ws["C4"].font = c.LABEL_FONT
-    ws["C8"] = ('=IF(ShortfallMonths>0,"Warning: the plan spends more than the funds available in some months; '
-                'that training would need co-investment.","")')
-    ws["C8"].font = c.LABEL_FONT
-    for cell in ("B4", "B5", "B6"):
-        ws.conditional_formatting.add(cell, FormulaRule(formula=["$B$4>0"], fill=_WARN_FILL))
-    for cell in ("B7", "B8"):
-        ws.conditional_formatting.add(cell, FormulaRule(formula=["$B$8>0"], fill=_WARN_FILL))
+        c.define_name(wb, field.name, ws, cell.coordinate)
+    message_column = EXPIRY.value_column + 1  # beside the figures
+    expiring_message = ws[a1.cell(EXPIRY.row("FundsExpiring"), message_column)]
+    expiring_message.value = ('=IF(FundsExpiring>0,"Warning: levy funds will expire. Plan more starts or transfers '
+                              'before the first month shown, or they are lost.","No funds expire in the forecast.")')
+    expiring_message.font = c.LABEL_FONT
+    shortfall_message = ws[a1.cell(EXPIRY.row("ShortfallMonths"), message_column)]
+    shortfall_message.value = ('=IF(ShortfallMonths>0,"Warning: the plan spends more than the funds available in '
+                               'some months; that training would need co-investment.","")')
+    shortfall_message.font = c.LABEL_FONT
+    funds_expiring, shortfall_months = EXPIRY.cell("FundsExpiring"), EXPIRY.cell("ShortfallMonths")
+    for name in ("FundsExpiring", "ExpiryMonthCount", "FirstExpiryMonth"):
+        ws.conditional_formatting.add(EXPIRY.cell(name), FormulaRule(formula=[f"{a1.absolute(funds_expiring)}>0"],
+                                                                     fill=_WARN_FILL))
+    for name in ("LowestBalance", "ShortfallMonths"):
+        ws.conditional_formatting.add(EXPIRY.cell(name), FormulaRule(
+            formula=[f"{a1.absolute(shortfall_months)}>0"], fill=_WARN_FILL))
 
-    c.write_header(ws, FORECAST_HEADER_ROW, FORECAST_COLUMNS)
-    first = FORECAST_HEADER_ROW + 1
-    last = first + FORECAST_MONTHS - 1
+    c.write_header(ws, table.header_row, table.headers)
+    first, last = table.first_row, table.last_row()
+    top_up_end, top_up = excel_date(levy.TOP_UP_END), "MonthlyTopUp"
     for i, r in enumerate(range(first, last + 1)):
-        ws[f"A{r}"] = f"=EDATE(PlanStart,{i})"
-        # levy.funds_entering: English levy plus a 10% top-up before 1 August 2026 (domain.md section 2).
-        ws[f"B{r}"] = f"=MonthlyEnglishLevy+IF(A{r}<DATE(2026,8,1),MonthlyTopUp,0)"
-        ws[f"C{r}"] = "=" + _payments_in_month("PlannedStarts", f"A{r}")
-        ws[f"D{r}"] = "=" + _payments_in_month("Transfers", f"A{r}")
-        ws[f"E{r}"] = f"=ROUND(SUMIF(Cohorts[Expires],A{r},Cohorts[Expiring]),2)"
-        before = "OpeningBalance" if i == 0 else f"F{r - 1}"
-        ws[f"F{r}"] = f"=ROUND({before}+B{r}-C{r}-D{r}-E{r},2)"
-        ws[f"G{r}"] = f"=MAX(0,-F{r})"
-        ws[f"H{r}"] = f"=E{r}" if i == 0 else f"=ROUND(H{r - 1}+E{r},2)"
-        ws[f"A{r}"].number_format = MONTH
-        for col in "BCDEFGH":
-            ws[f"{col}{r}"].number_format = MONEY
-        c.mark_result(ws[f"{col}{r}"] for col in "ABCDEFGH")
-    c.add_table(ws, "Forecast", f"A{FORECAST_HEADER_ROW}:H{last}")
-    ws.conditional_formatting.add(f"E{first}:E{last}", FormulaRule(formula=[f"E{first}>0"], fill=_WARN_FILL))
-    ws.conditional_formatting.add(f"F{first}:F{last}", FormulaRule(formula=[f"F{first}<0"], fill=_WARN_FILL))
+        k = table.row_cells(r)
+        ws[k["month"]] = f"=EDATE(PlanStart,{i})"
+        # levy.funds_entering: English levy plus the top-up for funds entering before it ended.
+        ws[k["funds_in"]] = f"=MonthlyEnglishLevy+IF({k['month']}<{top_up_end},{top_up},0)"
+        ws[k["spending"]] = "=" + _payments_in_month(PLANNED_STARTS, k["month"])
+        ws[k["transfers_out"]] = "=" + _payments_in_month(TRANSFERS, k["month"])
+        ws[k["expired"]] = (f"=ROUND(SUMIF({COHORTS.structured('expires')},{k['month']},"
+                            f"{COHORTS.structured('expiring')}),2)")
+        before = "OpeningBalance" if i == 0 else table.cell("balance", r - 1)
+        ws[k["balance"]] = (f"=ROUND({before}+{k['funds_in']}-{k['spending']}-{k['transfers_out']}"
+                            f"-{k['expired']},2)")
+        ws[k["shortfall"]] = f"=MAX(0,-{k['balance']})"
+        ws[k["expired_so_far"]] = (f"={k['expired']}" if i == 0 else
+                                   f"=ROUND({table.cell('expired_so_far', r - 1)}+{k['expired']},2)")
+        for column in table.columns:
+            ws[k[column.key]].number_format = column.number_format
+        c.mark_result(ws[k[column.key]] for column in table.columns)
+    c.add_table(ws, table.name, table.ref())
+    for key, condition in (("expired", ">0"), ("balance", "<0")):
+        top = table.cell(key, first)
+        ws.conditional_formatting.add(table.column_cells(key), FormulaRule(formula=[f"{top}{condition}"],
+                                                                            fill=_WARN_FILL))
     _forecast_chart(ws, first, last)
-    c.set_widths(ws, {"A": 44, "B": 14, "C": 14, "D": 14, "E": 14, "F": 14, "G": 14, "H": 14})
-    ws.freeze_panes = f"B{first}"
+    c.set_widths(ws, {table.letter(column.key): 44 if column.key == "month" else 14 for column in table.columns})
+    ws.freeze_panes = table.cell("funds_in", first)
     c.protect(ws)
 
 
-def _payments_in_month(table: str, month: str) -> str:
+def _payments_in_month(table: Table, month: str) -> str:
     """Sum of one month's scheduled payments over a costed table (no leading '=')."""
-    return (f"ROUND(SUMPRODUCT(({table}[FirstPaymentMonth]<={month})*({table}[LastInstalmentMonth]>={month})"
-            f"*{table}[Instalment])"
-            f"+SUMIF({table}[LastInstalmentMonth],EDATE({month},-1),{table}[CompletionPayment]),2)")
+    first, last, instalment, completion = (table.structured(key) for key in (
+        "first_payment_month", "last_instalment_month", "instalment", "completion_payment"))
+    return (f"ROUND(SUMPRODUCT(({first}<={month})*({last}>={month})*{instalment})"
+            f"+SUMIF({last},EDATE({month},-1),{completion}),2)")
 
 
 def _forecast_chart(ws, first: int, last: int) -> None:
@@ -883,78 +763,93 @@ def _forecast_chart(ws, first: int, last: int) -> None:
     # Without these, openpyxl omits <c:delete val="0"/> and recent Excel draws no axes.
     chart.x_axis.delete = False
     chart.y_axis.delete = False
-    for col in (2, 3, 4, 5, 6):  # FundsIn, Spending, TransfersOut, Expired, Balance
-        chart.add_data(Reference(ws, min_col=col, min_row=FORECAST_HEADER_ROW, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+    for key in ("funds_in", "spending", "transfers_out", "expired", "balance"):
+        column = FORECAST.first_column + FORECAST.index(key) + 1
+        chart.add_data(Reference(ws, min_col=column, min_row=FORECAST.header_row, max_row=last),
+                       titles_from_data=True)
+    month_column = FORECAST.first_column + FORECAST.index("month") + 1
+    chart.set_categories(Reference(ws, min_col=month_column, min_row=first, max_row=last))
     chart.height, chart.width = 10, 24
-    ws.add_chart(chart, "J4")
+    ws.add_chart(chart, a1.cell(EXPIRY.first_row, FORECAST.first_column + len(FORECAST.columns) + 1))
 
 
 def _expiry_sheet(wb) -> None:
-    ws = wb.create_sheet("Expiry")
+    table = COHORTS
+    ws = wb.create_sheet(table.sheet)
     _sheet_title(ws, "Expiry workings: oldest funds are used first",
-                 "Each row is the funds that entered in one month (the first row is the opening balance). They "
-                 "expire 24 months later, or 12 months for funds entering from 1 August 2026. Each is matched "
-                 "against all spending up to its expiry month after the older funds have taken theirs; what is "
-                 "left expires.")
-    ws["A3"] = ("Spending after the 36 forecast months is left out: it cannot change what expires within them "
-                "(funds it would use are matched after all spending up to their expiry).")
+                 f"Each row is the funds that entered in one month (the first row is the opening balance). They "
+                 f"expire {levy.EXPIRY_MONTHS} months later, or {levy.SHORT_EXPIRY_MONTHS} months for funds entering "
+                 f"from {_day(levy.SHORT_EXPIRY_FROM)}. Each is matched against all spending up to its expiry month "
+                 "after the older funds have taken theirs; what is left expires.")
+    ws["A3"] = (f"Spending after the {FORECAST.rows} forecast months is left out: it cannot change what expires "
+                "within them (funds it would use are matched after all spending up to their expiry).")
     ws["A3"].font = c.NOTE_FONT
-    c.write_header(ws, COHORT_HEADER_ROW, COHORT_COLUMNS)
-    first = COHORT_HEADER_ROW + 1
-    last = first + FORECAST_MONTHS  # the opening balance and one cohort a forecast month
-    spent_to = ('SUMIF(Forecast[Month],"<="&C{r},Forecast[Spending])'
-                '+SUMIF(Forecast[Month],"<="&C{r},Forecast[TransfersOut])')
+    c.write_header(ws, table.header_row, table.headers)
+    first, last = table.first_row, table.last_row()
+    months, spending, transfers = (FORECAST.structured(key) for key in ("month", "spending", "transfers_out"))
+    short_from = excel_date(levy.SHORT_EXPIRY_FROM)
     for j, r in enumerate(range(first, last + 1)):
-        ws[f"A{r}"] = "=EDATE(PlanStart,-1)" if j == 0 else f"=EDATE(PlanStart,{j - 1})"
-        ws[f"B{r}"] = "=OpeningBalance" if j == 0 else f"=Forecast!B{FORECAST_HEADER_ROW + j}"
-        # 24 months before 1 August 2026, 12 from then (domain.md section 2, expiry).
-        ws[f"C{r}"] = f"=EDATE(A{r},IF(A{r}<DATE(2026,8,1),24,12))"
-        ws[f"D{r}"] = f"=ROUND({spent_to.format(r=r)},2)"
-        ws[f"E{r}"] = "=0" if j == 0 else f"=ROUND(E{r - 1}+F{r - 1},2)"
-        ws[f"F{r}"] = f"=MIN(B{r},MAX(0,ROUND(D{r}-E{r},2)))"
-        ws[f"G{r}"] = f"=ROUND(B{r}-F{r},2)"
-        for col in "AC":
-            ws[f"{col}{r}"].number_format = MONTH
-        for col in "BDEFG":
-            ws[f"{col}{r}"].number_format = MONEY
-    c.add_table(ws, "Cohorts", f"A{COHORT_HEADER_ROW}:G{last}")
-    c.set_widths(ws, {"A": 11, "B": 14, "C": 11, "D": 14, "E": 14, "F": 14, "G": 14})
+        k = table.row_cells(r)
+        ws[k["entered"]] = "=EDATE(PlanStart,-1)" if j == 0 else f"=EDATE(PlanStart,{j - 1})"
+        ws[k["amount"]] = ("=OpeningBalance" if j == 0 else
+                           f"={FORECAST.sheet}!{FORECAST.cell('funds_in', FORECAST.header_row + j)}")
+        ws[k["expires"]] = (f"=EDATE({k['entered']},IF({k['entered']}<{short_from},{levy.EXPIRY_MONTHS},"
+                            f"{levy.SHORT_EXPIRY_MONTHS}))")
+        spent_to = f'SUMIF({months},"<="&{k["expires"]},{spending})+SUMIF({months},"<="&{k["expires"]},{transfers})'
+        ws[k["spent_by_expiry"]] = f"=ROUND({spent_to},2)"
+        ws[k["used_by_earlier"]] = ("=0" if j == 0 else
+                                    f"=ROUND({table.cell('used_by_earlier', r - 1)}+{table.cell('used', r - 1)},2)")
+        ws[k["used"]] = f"=MIN({k['amount']},MAX(0,ROUND({k['spent_by_expiry']}-{k['used_by_earlier']},2)))"
+        ws[k["expiring"]] = f"=ROUND({k['amount']}-{k['used']},2)"
+        for column in table.columns:
+            ws[k[column.key]].number_format = column.number_format
+    c.add_table(ws, table.name, table.ref())
+    c.set_widths(ws, {table.letter(column.key): 11 if column.kind == "month" else 14 for column in table.columns})
     c.protect(ws)
 
 
 def _standards_sheet(wb, standards: Sequence[Standard], source: str) -> None:
-    ws = wb.create_sheet("Standards")
+    table = STANDARDS
+    ws = wb.create_sheet(table.sheet)
     _sheet_title(ws, "Apprenticeship standards and funding band maxima",
                  f"From {source}. Add a standard that is missing in the yellow rows at the end.")
-    c.write_header(ws, STANDARDS_HEADER_ROW, STANDARD_COLUMNS)
-    first = STANDARDS_HEADER_ROW + 1
+    c.write_header(ws, table.header_row, table.headers)
+    first = table.first_row
     for r, standard in enumerate(standards, start=first):
-        c.set_text(ws.cell(row=r, column=1), standard.reference)
-        c.set_text(ws.cell(row=r, column=2), standard.title)
-        ws.cell(row=r, column=3, value=standard.level)
-        ws.cell(row=r, column=4, value=standard.max_funding).number_format = MONEY
-        ws.cell(row=r, column=5, value=standard.typical_duration_months)
-    spare_first = first + len(standards)
-    last = spare_first + SPARE_STANDARD_ROWS - 1
+        k = table.row_cells(r)
+        c.set_text(ws[k["reference"]], standard.reference)
+        c.set_text(ws[k["title"]], standard.title)
+        ws[k["level"]] = standard.level
+        ws[k["max_funding"]] = standard.max_funding
+        ws[k["max_funding"]].number_format = table.column("max_funding").number_format
+        ws[k["typical_duration_months"]] = standard.typical_duration_months
+    rows = len(standards) + SPARE_STANDARD_ROWS
+    spare_first, last = first + len(standards), table.last_row(rows)
     for r in range(spare_first, last + 1):
-        c.mark_input(ws.cell(row=r, column=col) for col in range(1, 6))
-        ws.cell(row=r, column=4).number_format = MONEY
-    c.add_table(ws, "Standards", f"A{STANDARDS_HEADER_ROW}:E{last}")
-    spare = lambda col: f"{col}{spare_first}:{col}{last}"  # noqa: E731
-    c.add_number_validation(ws, spare("C"), kind="whole", minimum=1, maximum=8, title="Level",
+        c.mark_input(ws[table.cell(column.key, r)] for column in table.columns)
+        ws[table.cell("max_funding", r)].number_format = table.column("max_funding").number_format
+    c.add_table(ws, table.name, table.ref(rows))
+    spare = lambda key: f"{table.cell(key, spare_first)}:{table.cell(key, last)}"  # noqa: E731
+    c.add_number_validation(ws, spare("level"), kind="whole", minimum=1, maximum=8, title="Level",
                             message="Type the level, 2 to 7.")
-    c.add_number_validation(ws, spare("D"), kind="decimal", minimum=0, title="Funding band maximum",
+    c.add_number_validation(ws, spare("max_funding"), kind="decimal", minimum=0, title="Funding band maximum",
                             message="Type the funding band maximum in pounds.")
-    c.add_number_validation(ws, spare("E"), kind="whole", minimum=1, maximum=120, title="Typical duration",
+    c.add_number_validation(ws, spare("typical_duration_months"), kind="whole", minimum=1,
+                            maximum=MAX_DURATION_MONTHS, title="Typical duration",
                             message="Type the typical duration in whole months.")
-    c.define_name(wb, "StandardList", ws, f"A{first}:A{last}")
-    c.set_widths(ws, {"A": 12, "B": 60, "C": 8, "D": 14, "E": 14})
-    ws.freeze_panes = f"A{first}"
+    c.define_name(wb, "StandardList", ws, table.column_cells("reference", rows))
+    c.set_widths(ws, {table.letter(key): width for key, width in (
+        ("reference", 12), ("title", 60), ("level", 8), ("max_funding", 14), ("typical_duration_months", 14))})
+    ws.freeze_panes = table.cell("reference", first)
     c.protect(ws)
 
 
 # Private API: small helpers.
+
+
+def _day(day: dt.date) -> str:
+    """1 August 2026 (strftime's %-d is not portable)."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def _sheet_title(ws, title: str, note: str) -> None:
@@ -962,14 +857,6 @@ def _sheet_title(ws, title: str, note: str) -> None:
     ws["A1"].font = c.TITLE_FONT
     c.set_text(ws["A2"], note)
     ws["A2"].font = c.NOTE_FONT
-
-
-def _write_value(cell, value) -> None:
-    """A number or date as itself, text as text (never a formula), None as blank."""
-    if isinstance(value, str):
-        c.set_text(cell, value)
-    else:
-        cell.value = value
 
 
 def _school_from_csv(values: dict[str, str]) -> SchoolEntry:
@@ -998,14 +885,9 @@ def _school_type(text: str) -> str:
 
 
 def _csv_amount(text: str, what: str) -> Decimal | None:
-    cleaned = re.sub(r"[£,\s]", "", text)
-    if not cleaned:
-        return None
     try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(f"{what} {text!r} is not a number") from None
-    if not amount.is_finite() or amount < 0:
-        raise ValueError(f"{what} {text!r} must be 0 or more")
-    return amount
-
+        read = cells.number(text, minimum=0)
+    except cells.CellValueError as err:
+        problem = "must be 0 or more" if err.code == "negative-amount" else "is not a number"
+        raise ValueError(f"{what} {text!r} {problem}") from None
+    return None if read is None else read.value

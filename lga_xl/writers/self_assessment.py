@@ -1,17 +1,8 @@
-"""The Maturity Model self-assessment workbook.
+"""The Maturity Model self-assessment workbook, laid out from its contract.
 
-Contract (readers, the bulk import and other tools rely on it):
-
-* ``Assessment`` sheet: table ``Elements`` with columns ID, Strand, Level,
-  Element, Status, Evidence (in that order), one row per scored element in
-  model order; Status is a dropdown of the four statuses.  The Early
-  descriptors are listed below the table for reference.
-* Cover fields are workbook-level names: OrgName, OrgType, Region,
-  AssessmentType, AssessorName, AssessmentDate.
-* ``Summary`` sheet: table ``Ratings`` with Strand, Current, Score, Target
-  and then the gap and the counts per level; Current and Score are formulas
-  implementing :mod:`lga_xl.rating`; OverallScore is a defined name.
-* Hidden ``lga_xl`` sheet: kind ``self-assessment``, template version, edition.
+The contract (sheets, names, tables and columns) is
+:mod:`lga_xl.contracts.self_assessment`; the formulas here implement
+:mod:`lga_xl.rating`.
 
 Example:
     >>> import tempfile, pathlib
@@ -29,42 +20,11 @@ from pathlib import Path
 from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import FormulaRule
 
+from .. import a1
+from ..contracts.self_assessment import CONTRACT, COVER, ELEMENTS, OVERALL, RATINGS, UNANSWERED_ROW
 from ..maturity import DEFAULT_EDITION, Edition, load_edition
-from ..rating import LABELS, LEVELS, SCORED_LEVELS, STATUSES
-from ..reference import ASSESSMENT_TYPES, ORG_TYPES, REGIONS
+from ..rating import LEVELS, SCORED_LEVELS
 from . import common as c
-
-KIND = "self-assessment"
-TEMPLATE_VERSION = "1.0"
-
-ELEMENT_COLUMNS = ("ID", "Strand", "Level", "Element", "Status", "Evidence")
-RATING_COLUMNS = (
-    "Strand",
-    "Current",
-    "Score",
-    "Target",
-    "Target score",
-    "Gap to target",
-    "Developing achieved",
-    "Developing applicable",
-    "Maturing achieved",
-    "Maturing applicable",
-    "Mature achieved",
-    "Mature applicable",
-    "Not answered",
-)
-COVER_FIELDS = (
-    # defined name, label, note
-    ("OrgName", "Organisation name", "The council's name as you want it reported."),
-    ("OrgType", "Organisation type", "Pick from the list."),
-    ("Region", "Region", "One of the nine English regions."),
-    ("AssessmentType", "Assessment type", "Self for your own assessment; External for an LGA MOT assessment."),
-    ("AssessorName", "Completed by", "Name and role of the person completing the assessment."),
-    ("AssessmentDate", "Date", "The date of the assessment (dd/mm/yyyy)."),
-)
-COVER_FIRST_ROW = 4
-ELEMENTS_HEADER_ROW = 4
-RATINGS_HEADER_ROW = 6
 
 INSTRUCTIONS = (
     (
@@ -142,57 +102,38 @@ def new_self_assessment(
     model = load_edition(edition)
     wb = c.new_workbook("Apprenticeships Maturity Model self-assessment")
     c.add_instructions_sheet(wb, "Apprenticeships Maturity Model: self-assessment", INSTRUCTIONS)
-    _cover(wb, org_name, org_type, region, assessment_type, assessor, assessment_date)
+    _cover(wb, {"OrgName": org_name, "OrgType": org_type, "Region": region, "AssessmentType": assessment_type,
+                "AssessorName": assessor, "AssessmentDate": assessment_date})
     _assessment(wb, model, answers or {}, evidence or {})
     _summary(wb, model, targets or {})
-    c.add_lists_sheet(
-        wb,
-        {
-            "StatusList": STATUSES,
-            "LabelList": LABELS,
-            "RegionList": REGIONS,
-            "OrgTypeList": ORG_TYPES,
-            "AssessmentTypeList": ASSESSMENT_TYPES,
-        },
-    )
-    c.add_metadata_sheet(wb, KIND, TEMPLATE_VERSION, {"model_edition": model.edition})
+    c.add_lists_sheet(wb, CONTRACT.lists)
+    c.add_metadata_sheet(wb, CONTRACT.kind, CONTRACT.version, {"model_edition": model.edition})
     wb.active = 1  # open on the Cover sheet
     return c.save(wb, path)
 
 
-def _cover(wb, org_name, org_type, region, assessment_type, assessor, assessment_date) -> None:
-    ws = wb.create_sheet("Cover")
+def _cover(wb, values: Mapping[str, object]) -> None:
+    ws = wb.create_sheet(COVER.sheet)
     ws["A1"] = "Apprenticeships Maturity Model self-assessment"
     ws["A1"].font = c.TITLE_FONT
     ws["A2"] = "Fill in the yellow cells, then rate each element on the Assessment sheet."
     ws["A2"].font = c.NOTE_FONT
-    values = {
-        "OrgName": org_name,
-        "OrgType": org_type,
-        "Region": region,
-        "AssessmentType": assessment_type,
-        "AssessorName": assessor,
-        "AssessmentDate": assessment_date,
-    }
-    for row, (name, label, note) in enumerate(COVER_FIELDS, start=COVER_FIRST_ROW):
-        ws.cell(row=row, column=1, value=label).font = c.LABEL_FONT
-        cell = ws.cell(row=row, column=2)
-        if isinstance(values[name], str):
-            c.set_text(cell, values[name])
-        else:
-            cell.value = values[name]
+    for field in COVER.names:
+        row = COVER.row(field.name)
+        ws.cell(row=row, column=COVER.label_column + 1, value=field.label).font = c.LABEL_FONT
+        cell = ws[COVER.cell(field.name)]
+        c.write_value(cell, values[field.name])
         c.mark_input([cell])
-        ws.cell(row=row, column=3, value=note).font = c.NOTE_FONT
-        c.define_name(wb, name, ws, cell.coordinate)
-    row_of = {name: row for row, (name, _, _) in enumerate(COVER_FIELDS, start=COVER_FIRST_ROW)}
-    ws.cell(row=row_of["AssessmentDate"], column=2).number_format = "dd/mm/yyyy"
-    c.add_list_validation(ws, "OrgTypeList", f"B{row_of['OrgType']}", title="Organisation type",
+        ws.cell(row=row, column=COVER.note_column + 1, value=field.note).font = c.NOTE_FONT
+        c.define_name(wb, field.name, ws, cell.coordinate)
+    ws[COVER.cell("AssessmentDate")].number_format = CONTRACT.name("AssessmentDate").number_format
+    c.add_list_validation(ws, "OrgTypeList", COVER.cell("OrgType"), title="Organisation type",
                           message="Pick an organisation type from the list.")
-    c.add_list_validation(ws, "RegionList", f"B{row_of['Region']}", title="Region",
+    c.add_list_validation(ws, "RegionList", COVER.cell("Region"), title="Region",
                           message="Pick one of the nine English regions from the list.")
-    c.add_list_validation(ws, "AssessmentTypeList", f"B{row_of['AssessmentType']}", title="Assessment type",
+    c.add_list_validation(ws, "AssessmentTypeList", COVER.cell("AssessmentType"), title="Assessment type",
                           message="Pick Self or External.")
-    c.add_date_validation(ws, f"B{row_of['AssessmentDate']}", title="Date",
+    c.add_date_validation(ws, COVER.cell("AssessmentDate"), title="Date",
                           message="Type a date, for example 14/11/2026.")
     c.set_widths(ws, {"A": 22, "B": 42, "C": 70})
     ws.sheet_view.showGridLines = False
@@ -200,47 +141,48 @@ def _cover(wb, org_name, org_type, region, assessment_type, assessor, assessment
 
 
 def _assessment(wb, model: Edition, answers: Mapping[str, str], evidence: Mapping[str, str]) -> None:
-    ws = wb.create_sheet("Assessment")
+    table = ELEMENTS
+    ws = wb.create_sheet(table.sheet)
     ws["A1"] = "Assessment: rate every element"
     ws["A1"].font = c.TITLE_FONT
     ws["A2"] = ("Pick a Status for each element: Achieved, In progress, Not started or Not applicable. "
                 "Blank means not answered yet (counted as not achieved).")
     ws["A2"].font = c.NOTE_FONT
-    c.write_header(ws, ELEMENTS_HEADER_ROW, ELEMENT_COLUMNS)
-    row = ELEMENTS_HEADER_ROW
-    for row, element in enumerate(model.scored_elements, start=ELEMENTS_HEADER_ROW + 1):
-        for col, text in enumerate((element.id, element.strand, element.level, element.text), start=1):
-            c.set_text(ws.cell(row=row, column=col), text)
-            ws.cell(row=row, column=col).alignment = c.WRAP
-        status = ws.cell(row=row, column=5)
-        note = ws.cell(row=row, column=6)
+    c.write_header(ws, table.header_row, table.headers)
+    fixed = ("id", "strand", "level", "element")
+    for row, element in enumerate(model.scored_elements, start=table.first_row):
+        for key, text in zip(fixed, (element.id, element.strand, element.level, element.text)):
+            cell = ws[table.cell(key, row)]
+            c.set_text(cell, text)
+            cell.alignment = c.WRAP
+        status, note = ws[table.cell("status", row)], ws[table.cell("evidence", row)]
         c.set_text(status, answers.get(element.id))
         c.set_text(note, evidence.get(element.id))
         note.alignment = c.WRAP
         c.mark_input([status, note])
-    last = row
-    c.add_table(ws, "Elements", f"A{ELEMENTS_HEADER_ROW}:F{last}")
-    c.add_list_validation(
-        ws, "StatusList", f"E{ELEMENTS_HEADER_ROW + 1}:E{last}", title="Status",
-        message="Pick Achieved, In progress, Not started or Not applicable from the list.",
-    )
+    rows = len(model.scored_elements)
+    statuses = table.column_cells("status", rows)
+    c.add_table(ws, table.name, table.ref(rows))
+    c.add_list_validation(ws, "StatusList", statuses, title="Status",
+                          message="Pick Achieved, In progress, Not started or Not applicable from the list.")
     # Blank statuses stay highlighted until answered.
     ws.conditional_formatting.add(
-        f"E{ELEMENTS_HEADER_ROW + 1}:E{last}",
-        FormulaRule(formula=[f'E{ELEMENTS_HEADER_ROW + 1}=""'], fill=c.PatternFill("solid", fgColor="FFD966")),
-    )
+        statuses, FormulaRule(formula=[f'{table.cell("status", table.first_row)}=""'],
+                              fill=c.PatternFill("solid", fgColor="FFD966")))
 
     early = [e for e in model.elements if not e.scored]
-    start = last + 3
-    ws.cell(row=start, column=1, value=f"{LEVELS[0]}: the starting point (for reference, not scored)").font = c.HEADING_FONT
-    c.write_header(ws, start + 1, ELEMENT_COLUMNS[:4])
-    for offset, element in enumerate(early, start=start + 2):
-        for col, text in enumerate((element.id, element.strand, element.level, element.text), start=1):
-            c.set_text(ws.cell(row=offset, column=col), text)
-            ws.cell(row=offset, column=col).alignment = c.WRAP
-            ws.cell(row=offset, column=col).font = c.NOTE_FONT
-    c.set_widths(ws, {"A": 9, "B": 24, "C": 12, "D": 70, "E": 16, "F": 45})
-    ws.freeze_panes = f"A{ELEMENTS_HEADER_ROW + 1}"
+    start = table.last_row(rows) + 3
+    ws.cell(row=start, column=1, value=f"{LEVELS[0]}: the starting point (for reference, not scored)").font = (
+        c.HEADING_FONT)
+    c.write_header(ws, start + 1, table.headers[: len(fixed)])
+    for row, element in enumerate(early, start=start + 2):
+        for column, text in enumerate((element.id, element.strand, element.level, element.text), start=1):
+            c.set_text(ws.cell(row=row, column=column), text)
+            ws.cell(row=row, column=column).alignment = c.WRAP
+            ws.cell(row=row, column=column).font = c.NOTE_FONT
+    c.set_widths(ws, {table.letter(key): width for key, width in (
+        ("id", 9), ("strand", 24), ("level", 12), ("element", 70), ("status", 16), ("evidence", 45))})
+    ws.freeze_panes = table.cell("id", table.first_row)
     c.protect(ws)
 
 
@@ -249,20 +191,21 @@ def level_count_formula(strand_cell: str, level: str, status: str | None) -> str
 
     ``status`` None counts the applicable elements (all but Not applicable).
     """
-    base = f"Elements[Strand],{strand_cell},Elements[Level],\"{level}\""
+    strands, levels, statuses = (ELEMENTS.structured(key) for key in ("strand", "level", "status"))
+    base = f"{strands},{strand_cell},{levels},\"{level}\""
     if status is None:
-        return f"COUNTIFS({base})-COUNTIFS({base},Elements[Status],\"Not applicable\")"
-    return f"COUNTIFS({base},Elements[Status],\"{status}\")"
+        return f"COUNTIFS({base})-COUNTIFS({base},{statuses},\"Not applicable\")"
+    return f"COUNTIFS({base},{statuses},\"{status}\")"
 
 
 def score_formula(row: int) -> str:
     """The rating rule of :func:`lga_xl.rating.rate` as one Excel formula.
 
-    Columns G..L hold achieved/applicable for Developing, Maturing, Mature.
     Each branch is one base level; the + conditions are the "half" rule on
     the next level up, or achievements in two or more higher levels.
     """
-    dev_a, dev_n, mat_a, mat_n, mre_a, mre_n = (f"{col}{row}" for col in "GHIJKL")
+    dev_a, dev_n, mat_a, mat_n, mre_a, mre_n = (
+        RATINGS.cell(f"{level.lower()}_{count}", row) for level in SCORED_LEVELS for count in ("achieved", "applicable"))
     complete = lambda a, n: f"AND({n}>=1,{a}={n})"  # noqa: E731
     half = lambda a, n: f"AND({n}>=1,2*{a}>={n})"  # noqa: E731
     return (
@@ -274,49 +217,54 @@ def score_formula(row: int) -> str:
 
 
 def _summary(wb, model: Edition, targets: Mapping[str, str]) -> None:
-    ws = wb.create_sheet("Summary")
+    table = RATINGS
+    ws = wb.create_sheet(table.sheet)
     ws["A1"] = "Summary: your ratings, worked out from the Assessment sheet"
     ws["A1"].font = c.TITLE_FONT
     ws["A2"] = "Green cells are calculated for you. Pick a Target rating for each strand in the yellow cells."
     ws["A2"].font = c.NOTE_FONT
-    first = RATINGS_HEADER_ROW + 1
-    last = first + len(model.strands) - 1
-    ws["A3"] = "Overall score (mean of the five strands)"
-    ws["A3"].font = c.LABEL_FONT
-    ws["C3"] = f"=ROUND(SUM(C{first}:C{last})/{len(model.strands)},2)"
-    ws["A4"] = "Elements not answered yet"
-    ws["A4"].font = c.LABEL_FONT
-    ws["C4"] = f"=SUM(M{first}:M{last})"
-    c.mark_result([ws["C3"], ws["C4"]])
-    c.define_name(wb, "OverallScore", ws, "C3")
-    c.write_header(ws, RATINGS_HEADER_ROW, RATING_COLUMNS)
-    count_columns = []
-    for level in SCORED_LEVELS:
-        count_columns += [(level, "Achieved"), (level, None)]
+    rows = len(model.strands)
+    first, last = table.first_row, table.last_row(rows)
+    overall = OVERALL.names[0]
+    overall_cell, unanswered_cell = ws[OVERALL.cell(overall.name)], ws.cell(row=UNANSWERED_ROW,
+                                                                              column=OVERALL.value_column + 1)
+    ws.cell(row=OVERALL.row(overall.name), column=1, value=overall.label).font = c.LABEL_FONT
+    overall_cell.value = f"=ROUND(SUM({table.column_cells('score', rows)})/{rows},2)"
+    ws.cell(row=UNANSWERED_ROW, column=1, value="Elements not answered yet").font = c.LABEL_FONT
+    unanswered_cell.value = f"=SUM({table.column_cells('unanswered', rows)})"
+    c.mark_result([overall_cell, unanswered_cell])
+    c.define_name(wb, overall.name, ws, overall_cell.coordinate)
+    c.write_header(ws, table.header_row, table.headers)
+    counts = [(f"{level.lower()}_{count}", level, "Achieved" if count == "achieved" else None)
+              for level in SCORED_LEVELS for count in ("achieved", "applicable")]
+    strands, statuses = ELEMENTS.structured("strand"), ELEMENTS.structured("status")
     for row, strand in enumerate(model.strand_names, start=first):
-        strand_cell = f"$A{row}"
-        c.set_text(ws.cell(row=row, column=1), strand)
-        ws.cell(row=row, column=2, value=f"=INDEX(LabelList,C{row}*2-1)")
-        ws.cell(row=row, column=3, value=score_formula(row))
-        target = ws.cell(row=row, column=4)
+        cells = table.row_cells(row)
+        strand_cell = "$" + cells["strand"]
+        c.set_text(ws[cells["strand"]], strand)
+        ws[cells["current"]] = f"=INDEX(LabelList,{cells['score']}*2-1)"
+        ws[cells["score"]] = score_formula(row)
+        target = ws[cells["target"]]
         c.set_text(target, targets.get(strand))
         c.mark_input([target])
-        ws.cell(row=row, column=5, value=f'=IF(D{row}="","",IFERROR((MATCH(D{row},LabelList,0)+1)/2,""))')
-        ws.cell(row=row, column=6, value=f'=IF(E{row}="","",E{row}-C{row})')
-        for col, (level, status) in enumerate(count_columns, start=7):
-            ws.cell(row=row, column=col, value="=" + level_count_formula(strand_cell, level, status))
-        ws.cell(row=row, column=13,
-                value=f'=COUNTIFS(Elements[Strand],{strand_cell},Elements[Status],"")')
-        c.mark_result(ws.cell(row=row, column=col) for col in (2, 3, 5, 6))
-        for col in (3, 5, 6):
-            ws.cell(row=row, column=col).number_format = "0.0"
-    c.add_table(ws, "Ratings", f"A{RATINGS_HEADER_ROW}:M{last}")
-    c.add_list_validation(ws, "LabelList", f"D{first}:D{last}", title="Target rating",
+        ws[cells["target_score"]] = (f'=IF({cells["target"]}="","",IFERROR((MATCH({cells["target"]},LabelList,0)+1)/2,'
+                                     '""))')
+        ws[cells["gap"]] = f'=IF({cells["target_score"]}="","",{cells["target_score"]}-{cells["score"]})'
+        for key, level, status in counts:
+            ws[cells[key]] = "=" + level_count_formula(strand_cell, level, status)
+        ws[cells["unanswered"]] = f'=COUNTIFS({strands},{strand_cell},{statuses},"")'
+        c.mark_result(ws[cells[key]] for key in ("current", "score", "target_score", "gap"))
+        for key in ("score", "target_score", "gap"):
+            ws[cells[key]].number_format = table.column(key).number_format
+    c.add_table(ws, table.name, table.ref(rows))
+    c.add_list_validation(ws, "LabelList", table.column_cells("target", rows), title="Target rating",
                           message="Pick one of the seven ratings, from Early to Mature.")
     _chart(ws, first, last)
-    c.set_widths(ws, {"A": 44, "B": 14, "C": 8, "D": 14, "E": 9, "F": 9})  # A: the longest strand on one line
-    for letter in "GHIJKLM":
-        ws.column_dimensions[letter].width = 11
+    c.set_widths(ws, {table.letter(key): width for key, width in (  # strand: the longest on one line
+        ("strand", 44), ("current", 14), ("score", 8), ("target", 14), ("target_score", 9), ("gap", 9))})
+    for key, _, _ in counts:
+        ws.column_dimensions[table.letter(key)].width = 11
+    ws.column_dimensions[table.letter("unanswered")].width = 11
     ws.sheet_view.showGridLines = False
     c.protect(ws)
 
@@ -333,8 +281,10 @@ def _chart(ws, first: int, last: int) -> None:
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.x_axis.scaling.orientation = "maxMin"  # strands top to bottom, in the table's order
-    for col in (3, 5):  # Score, Target score
-        chart.add_data(Reference(ws, min_col=col, min_row=RATINGS_HEADER_ROW, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+    for key in ("score", "target_score"):
+        column = RATINGS.first_column + RATINGS.index(key) + 1
+        chart.add_data(Reference(ws, min_col=column, min_row=RATINGS.header_row, max_row=last), titles_from_data=True)
+    strand_column = RATINGS.first_column + RATINGS.index("strand") + 1
+    chart.set_categories(Reference(ws, min_col=strand_column, min_row=first, max_row=last))
     chart.height, chart.width = 9, 22
-    ws.add_chart(chart, f"A{last + 3}")
+    ws.add_chart(chart, a1.cell(last + 3, strand_column - 1))
