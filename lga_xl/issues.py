@@ -45,6 +45,9 @@ _CODES = [
     IssueCode("too-large", "error", "The file, or what it unpacks to, is over the size limit (possible zip bomb): it was not opened."),
     IssueCode("not-lga-xl", "error", "A workbook, but not one made by lga_xl (another tool's workbook, or its hidden identification was deleted)."),
     IssueCode("wrong-kind", "error", "An lga_xl workbook of another kind than the one asked for."),
+    IssueCode("unknown-kind", "error",
+              "An lga_xl workbook of a kind this release does not know (made by a newer lga_xl, or its hidden "
+              "identification was edited)."),
     IssueCode("unsupported-template-version", "error", "An lga_xl workbook from a template version this release cannot read."),
     IssueCode("missing-sheet", "error", "A sheet the template needs was renamed or deleted."),
     IssueCode("missing-table", "error", "An Excel table the template needs was renamed or deleted."),
@@ -96,7 +99,12 @@ ISSUE_CODES: dict[str, IssueCode] = {c.code: c for c in _CODES}
 
 
 class Issue(BaseModel):
-    """One problem, located as precisely as the file allows."""
+    """One problem, located as precisely as the file allows.
+
+    ``sheet`` and ``cell`` say where it is; where it applies, ``table`` and
+    ``column`` name the Excel table and column, ``row`` the table's data row
+    (1-based) and ``name`` the defined name of a single named cell.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -106,6 +114,10 @@ class Issue(BaseModel):
     file: str | None = None
     sheet: str | None = None
     cell: str | None = None
+    table: str | None = None
+    column: str | None = None
+    row: int | None = None
+    name: str | None = None
 
     @classmethod
     def make(
@@ -117,6 +129,10 @@ class Issue(BaseModel):
         sheet: str | None = None,
         cell: str | None = None,
         severity: Severity | None = None,
+        table: str | None = None,
+        column: str | None = None,
+        row: int | None = None,
+        name: str | None = None,
     ) -> Issue:
         """An issue of a registered ``code``, with that code's default severity.
 
@@ -132,6 +148,10 @@ class Issue(BaseModel):
             file=file,
             sheet=sheet,
             cell=cell,
+            table=table,
+            column=column,
+            row=row,
+            name=name,
         )
 
     @property

@@ -1,16 +1,41 @@
 """Typed results of reading workbooks (pydantic models at the edges).
 
-``lga-xl read --json`` prints exactly ``model.model_dump(mode="json")``.
+Every kind's result derives from :class:`WorkbookResultBase` and names its
+kind as a ``Literal``, so :data:`WorkbookResult`, the union of all kinds,
+tells them apart: the output of ``lga-xl read FILE --json`` (exactly
+``model.model_dump(mode="json")``) loads back with
+``pydantic.TypeAdapter(WorkbookResult).validate_json(...)``.
+
+Example:
+    >>> SelfAssessment.model_fields["kind"].default, LevyPlan.model_fields["kind"].default
+    ('self-assessment', 'levy-plan')
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from .issues import Issue, has_errors
+
+
+class WorkbookResultBase(BaseModel):
+    """What every workbook read back has: where it came from, whose it is, its issues."""
+
+    kind: str
+    file: str
+    template_version: str
+    organisation: str | None
+    region: str | None
+    issues: list[Issue]
+    input_hash: str  # sha256 of what was typed in (see Package.input_hash)
+
+    @property
+    def has_errors(self) -> bool:
+        return has_errors(self.issues)
 
 
 class LevelCounts(BaseModel):
@@ -53,28 +78,18 @@ class ElementAnswer(BaseModel):
     cell: str  # where the status is, e.g. "E7" on the Assessment sheet
 
 
-class SelfAssessment(BaseModel):
+class SelfAssessment(WorkbookResultBase):
     """A self-assessment read back, every rating recomputed from the statuses."""
 
-    kind: str = "self-assessment"
-    file: str
-    template_version: str
+    kind: Literal["self-assessment"] = "self-assessment"
     edition: str
-    organisation: str | None
     org_type: str | None
-    region: str | None
     assessment_type: str | None
     assessor: str | None
     assessment_date: dt.date | None
     overall_score: float
     strands: list[StrandRating]
     elements: list[ElementAnswer]
-    issues: list[Issue]
-    input_hash: str  # sha256 of what was typed in (see Package.input_hash)
-
-    @property
-    def has_errors(self) -> bool:
-        return has_errors(self.issues)
 
 
 # Levy plans (lga_xl.readers.levy_plan).  Money is Decimal, recomputed with lga_xl.levy;
@@ -145,14 +160,10 @@ class ForecastMonth(BaseModel):
     expired_so_far: Decimal
 
 
-class LevyPlan(BaseModel):
+class LevyPlan(WorkbookResultBase):
     """A levy plan read back, every figure recomputed from its inputs."""
 
-    kind: str = "levy-plan"
-    file: str
-    template_version: str
-    organisation: str | None
-    region: str | None
+    kind: Literal["levy-plan"] = "levy-plan"
     tax_year: str
     plan_start: dt.date
     plan_end: dt.date
@@ -194,9 +205,6 @@ class LevyPlan(BaseModel):
     planned_starts: list[PlannedStartRow]
     transfers: list[TransferRow]
     forecast: list[ForecastMonth]
-    issues: list[Issue]
-    input_hash: str  # sha256 of what was typed in (see Package.input_hash)
 
-    @property
-    def has_errors(self) -> bool:
-        return has_errors(self.issues)
+
+WorkbookResult = Annotated[SelfAssessment | LevyPlan, Field(discriminator="kind")]

@@ -1,8 +1,8 @@
-"""Reading returned workbooks of any lga_xl kind.
+"""Reading returned workbooks of any lga_xl kind, through the kind registry.
 
 Example:
     >>> import tempfile, pathlib
-    >>> from lga_xl.writers.self_assessment import new_self_assessment
+    >>> from lga_xl import new_self_assessment
     >>> path = new_self_assessment(pathlib.Path(tempfile.mkdtemp()) / "sa.xlsx", org_name="Exampleshire")
     >>> read_workbook(path).kind
     'self-assessment'
@@ -11,27 +11,39 @@ Example:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from ..contract import META_SHEET
 from ..issues import Issue, WorkbookError
-from ..models import LevyPlan, SelfAssessment
-from .levy_plan import read_levy_plan, read_levy_plan_package
-from .package import open_package
-from .self_assessment import read_self_assessment, read_self_assessment_package
+from ..kinds import KINDS, UnknownKind, kind
+from .package import Package, open_package
 
-__all__ = ["read_workbook", "read_self_assessment", "read_levy_plan", "validate"]
-
-Result = SelfAssessment | LevyPlan
+__all__ = ["read_package", "read_workbook", "validate"]
 
 
-def read_workbook(path: str | Path, *, display: str | None = None) -> Result:
+def read_workbook(path: str | Path, *, display: str | None = None, expected: str | None = None) -> Any:
     """Read any lga_xl workbook, recognising its kind from the file itself.
 
+    ``expected`` names the kind the caller wants (``wrong-kind`` otherwise).
     Raises :class:`~lga_xl.issues.WorkbookError` when the file cannot be read.
     """
     with open_package(path, display) as pkg:
-        kind = pkg.meta.get("kind")
-        reader = _READERS.get(kind, read_self_assessment_package)  # unknown kinds get its clear refusal
-        return reader(pkg)
+        return read_package(pkg, expected)
+
+
+def read_package(pkg: Package, expected: str | None = None) -> Any:
+    """Read an opened package with the reader of the kind its hidden sheet names."""
+    name = pkg.kind
+    try:
+        workbook_kind = kind(name)
+    except UnknownKind:
+        raise WorkbookError(pkg.issue(
+            "unknown-kind", f"this is an lga_xl workbook of kind {name!r}, which this release does not know "
+            f"({', '.join(KINDS)}); it may come from a newer lga_xl", META_SHEET)) from None
+    if expected is not None and name != expected:
+        raise WorkbookError(pkg.issue("wrong-kind", f"this is an lga_xl {name} workbook, not a {expected}"))
+    version = pkg.require_version(workbook_kind.versions)
+    return workbook_kind.reader(pkg, workbook_kind.contracts[version])
 
 
 def validate(path: str | Path, *, display: str | None = None) -> list[Issue]:
@@ -48,6 +60,3 @@ def validate(path: str | Path, *, display: str | None = None) -> list[Issue]:
         return read_workbook(path, display=display).issues
     except WorkbookError as err:
         return [err.issue]
-
-
-_READERS = {"self-assessment": read_self_assessment_package, "levy-plan": read_levy_plan_package}

@@ -1,35 +1,25 @@
 """Reading typed values out of cells, reporting anything odd as an issue.
 
-Each reader takes a raw cell value (as calamine returns it) and a
-:class:`Place` to blame, and returns the clean value, appending issues to a
-list instead of raising: one bad cell never stops the rest of the file.
+The values themselves are read by :mod:`lga_xl.cells` (the one cell-value
+module); a :class:`Collector` turns what it finds into issues located at the
+cell (sheet, cell, and the table, column, row or name it belongs to), and
+returns the clean value: one bad cell never stops the rest of the file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from .. import cells
 from ..issues import Issue
 from ..text import loose_choice
+from .package import Place
 
-EXCEL_EPOCH = dt.date(1899, 12, 30)
-
-
-def as_text(value: Any) -> str | None:
-    """A cell as trimmed text (numbers without a spurious .0), None if blank."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        value = value.isoformat()
-    text = str(value).strip()
-    return text or None
+NOWHERE = Place()
 
 
 @dataclass
@@ -39,74 +29,61 @@ class Collector:
     file: str
     issues: list[Issue] = field(default_factory=list)
 
-    def add(self, code: str, message: str, sheet: str | None = None, cell: str | None = None, **kw: Any) -> None:
-        self.issues.append(Issue.make(code, message, file=self.file, sheet=sheet, cell=cell, **kw))
+    def add(self, code: str, message: str, place: Place = NOWHERE, **kw: Any) -> None:
+        self.issues.append(Issue.make(code, message, file=self.file, sheet=place.sheet, cell=place.cell,
+                                      table=place.table, column=place.column, row=place.row, name=place.name, **kw))
 
-    def choice(
-        self, value: Any, choices: Sequence[str], *, what: str, code: str, sheet: str | None, cell: str | None,
-        required: bool = True,
-    ) -> str | None:
+    def choice(self, value: Any, choices: Sequence[str], *, what: str, code: str, place: Place,
+               required: bool = True) -> str | None:
         """One of ``choices``; loose spellings accepted with a warning."""
-        text = as_text(value)
+        text = cells.text(value)
         if text is None:
             if required:
-                self.add(code, f"{what} is blank; pick one of: {', '.join(choices)}", sheet, cell)
+                self.add(code, f"{what} is blank; pick one of: {', '.join(choices)}", place)
             return None
         if text in choices:
             return text
         choice = loose_choice(text, choices)
         if choice is not None:
-            self.add("value-normalised", f"{what} {text!r} read as {choice!r}", sheet, cell)
+            self.add("value-normalised", f"{what} {text!r} read as {choice!r}", place)
             return choice
-        self.add(code, f"{what} {text!r} is not one of: {', '.join(choices)}", sheet, cell)
+        self.add(code, f"{what} {text!r} is not one of: {', '.join(choices)}", place)
         return None
 
-    def date(self, value: Any, *, what: str, sheet: str | None, cell: str | None) -> dt.date | None:
+    def date(self, value: Any, *, what: str, place: Place) -> dt.date | None:
         """A date from a date cell, an Excel serial number or text like 14/11/2026."""
-        if value is None or value == "":
+        try:
+            read = cells.date(value)
+        except cells.CellValueError as err:
+            self.add(err.code, f"{what} {err}", place)
             return None
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, (int, float)) and 1 <= value < 2958466:
-            return EXCEL_EPOCH + dt.timedelta(days=int(value))
-        text = str(value).strip()
-        for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d %B %Y", "%d %b %Y", "%d.%m.%Y"):
-            try:
-                parsed = dt.datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
-            self.add("value-normalised", f"{what} {text!r} was typed as text; read as {parsed:%d/%m/%Y}", sheet, cell)
-            return parsed
-        self.add("bad-date", f"{what} {text!r} is not a date; type it like 14/11/2026", sheet, cell)
-        return None
+        if read is not None and read.as_text:
+            self.add("value-normalised", f"{what} {cells.shown(value)} was typed as text; read as "
+                     f"{read.value:%d/%m/%Y}", place)
+        return None if read is None else read.value
 
-    def number(
-        self, value: Any, *, what: str, sheet: str | None, cell: str | None, minimum: float | None = 0,
-        required: bool = False,
-    ) -> Decimal | None:
+    def number(self, value: Any, *, what: str, place: Place, minimum: Decimal | int | None = 0,
+               required: bool = False) -> Decimal | None:
         """A number; numbers typed as text ("1,250", "£3,000") read with a warning."""
-        if value is None or value == "" or (isinstance(value, str) and not value.strip()):
+        try:
+            read = cells.number(value, minimum=minimum)
+        except cells.CellValueError as err:
+            self.add(err.code, f"{what} {err}", place)
+            return None
+        if read is None:
             if required:
-                self.add("incomplete-row", f"{what} is blank", sheet, cell)
+                self.add("incomplete-row", f"{what} is blank", place)
             return None
-        if isinstance(value, bool):
-            self.add("not-a-number", f"{what} {value!r} is not a number", sheet, cell)
+        if read.as_text:
+            self.add("number-as-text", f"{what} {cells.shown(value)} was typed as text; read as {read.value}", place)
+        return read.value
+
+    def whole(self, value: Any, *, what: str, place: Place, minimum: int | None = 0) -> int | None:
+        """A whole number (a count, months); a fraction is ``not-a-number``."""
+        number = self.number(value, what=what, place=place, minimum=minimum)
+        if number is None:
             return None
-        if isinstance(value, (int, float)):
-            number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        else:
-            cleaned = re.sub(r"[£,\s]", "", str(value))
-            try:
-                number = Decimal(cleaned)
-                if not number.is_finite():
-                    raise InvalidOperation
-            except InvalidOperation:
-                self.add("not-a-number", f"{what} {str(value)!r} is not a number", sheet, cell)
-                return None
-            self.add("number-as-text", f"{what} {str(value)!r} was typed as text; read as {number}", sheet, cell)
-        if minimum is not None and number < minimum:
-            self.add("negative-amount", f"{what} is {number}; it cannot be below {minimum}", sheet, cell)
+        if number != number.to_integral_value():
+            self.add("not-a-number", f"{what} {number} is not a whole number", place)
             return None
-        return number
+        return int(number)

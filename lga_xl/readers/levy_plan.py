@@ -1,10 +1,10 @@
 """Reading a returned levy plan, recomputing every figure and checking it.
 
 Every result is recomputed from the inputs with :mod:`lga_xl.levy`, the same
-arithmetic the workbook's formulas implement (see
-:mod:`lga_xl.writers.levy_plan`); a value cached in the file is only compared
-with it, and a difference is a ``cached-value-mismatch`` warning at its cell.
-Everything is found by table and defined name, so moved tables and files
+arithmetic the workbook's formulas implement; a value cached in the file is
+only compared with it, and a difference is a ``cached-value-mismatch``
+warning at its cell.  Everything is found by table and defined name through
+the contract (:mod:`lga_xl.contracts.levy_plan`), so moved tables and files
 re-saved by Excel or LibreOffice read the same.
 
 An input with an error (text in the pay bill, an English percentage of 120)
@@ -12,7 +12,7 @@ counts as 0 in the recomputed figures; the issue says which cell to fix.
 
 Example:
     >>> import tempfile, pathlib
-    >>> from lga_xl.writers.levy_plan import new_levy_plan
+    >>> from lga_xl import new_levy_plan
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "plan.xlsx"
     >>> _ = new_levy_plan(path, org_name="Exampleshire", total_pay_bill=10_000_000, english_percent=100)
     >>> plan = read_levy_plan(path)
@@ -24,21 +24,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .. import levy
+from .. import cells, levy
+from ..contract import Contract, Table
+from ..contracts.levy_plan import CHECK_UNKNOWN_STANDARD, MAX_DURATION_MONTHS, NO_EXPIRY, plan_start_of
 from ..issues import WorkbookError
 from ..models import ForecastMonth, LevyPlan, PlannedStartRow, SchoolRow, TransferRow
 from ..reference import COUNCIL_SCHOOL_TYPES, OTHER_SCHOOL_TYPES, REGIONS, SCHOOL_TYPES
-from ..writers import levy_plan as template
-from .fields import EXCEL_EPOCH, Collector, as_text
-from .package import Package, TableData, open_package
-
-SUPPORTED_VERSIONS = (template.TEMPLATE_VERSION,)
+from .base import Named, Reading, Row, TableRows
+from .fields import Collector
+from .package import Package, Place, open_package
 
 _ZERO = Decimal("0.00")
 # Starts outside these dates are typing errors; they are never costed (the payment arithmetic
@@ -56,37 +56,29 @@ def read_levy_plan(path: str | Path, *, display: str | None = None) -> LevyPlan:
     cannot be read as a levy plan at all raises
     :class:`~lga_xl.issues.WorkbookError` whose ``issue`` says why.
     """
+    from . import read_package
+
     with open_package(path, display) as pkg:
-        return read_levy_plan_package(pkg)
+        return read_package(pkg, "levy-plan")
 
 
-def read_levy_plan_package(pkg: Package) -> LevyPlan:
-    """:func:`read_levy_plan` on an already opened package."""
-    pkg.require_template(template.KIND, SUPPORTED_VERSIONS)
-    found = Collector(pkg.display)
-    if pkg.has_macros:
-        found.add("has-macros", "the workbook contains macros; they were ignored and not run")
-    inputs = _read_inputs(pkg, found)
-    standards = _read_standards(pkg, found)
-    forecast_table = pkg.table("Forecast")
-    schools = _read_schools(pkg, found)
+def read_levy_plan_package(pkg: Package, contract: Contract) -> LevyPlan:
+    """:func:`read_levy_plan` on an opened package of a known template version."""
+    reading = Reading(pkg, contract)
+    inputs = _read_inputs(reading)
+    standards = _read_standards(reading)
+    forecast_table = reading.table("Forecast")
+    schools = _read_schools(reading)
     school_urns = {school.urn for school in schools if school.urn is not None}
-    starts = _read_costed(pkg, found, inputs, standards, school_urns, "PlannedStarts", _START_FIELDS)
-    transfers = _read_costed(pkg, found, inputs, standards, None, "Transfers", _TRANSFER_FIELDS)
-    plan = _compute(inputs, schools, starts, transfers, forecast_table.first_row)
-    _check_plan(found, inputs, plan, transfers, forecast_table)
-    _compare_cached(pkg, found, plan)
-    return plan.result(pkg, inputs, found)
+    starts = _read_costed(reading, inputs, standards, school_urns, "PlannedStarts", "urn")
+    transfers = _read_costed(reading, inputs, standards, None, "Transfers", "recipient")
+    plan = _compute(reading.contract, inputs, schools, starts, transfers, forecast_table.data.first_row)
+    _check_plan(reading.found, inputs, plan, transfers, forecast_table)
+    _compare_cached(reading, plan)
+    return plan.result(reading, inputs)
 
 
 # Private API: reading.
-
-
-@dataclass
-class _Named:
-    value: Any = None
-    sheet: str | None = None
-    cell: str | None = None
 
 
 @dataclass
@@ -101,7 +93,7 @@ class _Inputs:
     previous_year_funds: Decimal | None
     opening_balance: Decimal | None
     transfers_committed: Decimal | None
-    places: dict[str, _Named]
+    places: dict[str, Named]
 
     @property
     def plan_end(self) -> dt.date:
@@ -113,54 +105,33 @@ class _Inputs:
         return _ZERO if value is None else Decimal(value)
 
 
-def _named(pkg: Package, found: Collector, name: str) -> _Named:
-    target = pkg.name_value(name)
-    if target is None:
-        found.add("missing-name", f"the named cell {name} is missing (deleted?)")
-        return _Named()
-    return _Named(target.value, target.sheet, target.cell)
-
-
-INPUT_NAMES = ("OrgName", "Region", "TaxYear", "PlanStart", "TotalPayBill", "EnglishPercent", "Headcount",
-               "PreviousYearFunds", "OpeningBalance", "TransfersCommitted")
-# What an officer types into the tables (the rest are formulas).
-INPUT_COLUMNS = {
-    "Schools": ("URN", "School", "Type", "PayBill", "Headcount"),
-    "PlannedStarts": ("URN", "Standard", "StartDate", "DurationMonths", "Price"),
-    "Transfers": ("Recipient", "Standard", "StartDate", "DurationMonths", "Price"),
-    "Standards": ("Reference", "Title", "Level", "MaxFunding", "TypicalDurationMonths"),
-}
-
-
-def _read_inputs(pkg: Package, found: Collector) -> _Inputs:
-    places = {name: _named(pkg, found, name) for name in INPUT_NAMES}
+def _read_inputs(reading: Reading) -> _Inputs:
+    found = reading.found
+    places = {name.name: reading.named(name.name) for name in reading.contract.names() if name.role != "formula"}
     org = places["OrgName"]
-    organisation = as_text(org.value)
-    if organisation is None and org.sheet is not None:
-        found.add("missing-org-name", "the council's name is blank", org.sheet, org.cell)
+    organisation = cells.text(org.value)
+    if organisation is None and org.found:
+        found.add("missing-org-name", "the council's name is blank", org.place)
     region = places["Region"]
-    region_value = found.choice(region.value, REGIONS, what="Region", code="unknown-region", sheet=region.sheet,
-                                cell=region.cell, required=False)
-    tax_year, plan_start = _plan_year(pkg, found, places["TaxYear"], places["PlanStart"])
+    region_value = found.choice(region.value, REGIONS, what="Region", code="unknown-region", place=region.place,
+                                required=False)
+    tax_year, plan_start = _plan_year(reading, places["TaxYear"], places["PlanStart"])
 
     def money(name: str, what: str, *, required: bool = False) -> Decimal | None:
         place = places[name]
         if required:
             _require(found, place, what)
-        return found.number(place.value, what=what, sheet=place.sheet, cell=place.cell)
+        return found.number(place.value, what=what, place=place.place)
 
-    total_pay_bill = money("TotalPayBill", "The whole council's pay bill", required=True)
-    english_percent = _english_percent(found, places["EnglishPercent"])
-    headcount_place = places["Headcount"]
-    headcount = _whole(found, headcount_place.value, "The headcount", headcount_place.sheet, headcount_place.cell)
+    headcount = places["Headcount"]
     return _Inputs(
         organisation=organisation,
         region=region_value,
         tax_year=tax_year,
         plan_start=plan_start,
-        total_pay_bill=total_pay_bill,
-        english_percent=english_percent,
-        headcount=headcount,
+        total_pay_bill=money("TotalPayBill", "The whole council's pay bill", required=True),
+        english_percent=_english_percent(found, places["EnglishPercent"]),
+        headcount=found.whole(headcount.value, what="The headcount", place=headcount.place),
         previous_year_funds=money("PreviousYearFunds", "Funds that entered last tax year"),
         opening_balance=money("OpeningBalance", "The opening balance"),
         transfers_committed=money("TransfersCommitted", "Transfers already committed"),
@@ -168,99 +139,66 @@ def _read_inputs(pkg: Package, found: Collector) -> _Inputs:
     )
 
 
-def _plan_year(pkg: Package, found: Collector, label: _Named, start: _Named) -> tuple[str, dt.date]:
+def _plan_year(reading: Reading, label: Named, start: Named) -> tuple[str, dt.date]:
     """The tax year and plan start; the formulas use PlanStart, so it decides."""
-    label_text = as_text(label.value)
+    found = reading.found
+    label_text = cells.text(label.value)
     try:
-        from_label = template.plan_start_of(label_text or "")
+        from_label = plan_start_of(label_text or "")
     except ValueError as exc:
         from_label = None
-        if label.sheet is not None:
-            found.add("bad-tax-year", f"the tax year {label_text or '(blank)'} cannot be used: {exc}",
-                      label.sheet, label.cell)
+        if label.found:
+            found.add("bad-tax-year", f"the tax year {label_text or '(blank)'} cannot be used: {exc}", label.place)
     plan_start = _date_value(start.value)
     if plan_start is not None:
         try:
-            expected = template.plan_start_of(levy.tax_year_of(dt.date(plan_start.year, 4, 6)))
+            expected = plan_start_of(levy.tax_year_of(dt.date(plan_start.year, 4, 6)))
         except ValueError as exc:
-            found.add("bad-tax-year", f"the plan start {plan_start:%d/%m/%Y} cannot be used: {exc}",
-                      start.sheet, start.cell)
+            found.add("bad-tax-year", f"the plan start {plan_start:%d/%m/%Y} cannot be used: {exc}", start.place)
             plan_start = None
         else:
             if plan_start != expected:
                 found.add("bad-tax-year", f"the plan start {plan_start:%d/%m/%Y} is not 1 April; the figures "
-                          f"were worked out from {expected:%d/%m/%Y}", start.sheet, start.cell)
+                          f"were worked out from {expected:%d/%m/%Y}", start.place)
                 plan_start = expected
     if plan_start is None:
         if from_label is None:
-            raise WorkbookError(pkg.issue("bad-tax-year", "the plan has no usable tax year or plan start; make a "
-                                          "new plan with `lga-xl new levy-plan --tax-year 2026-27`",
-                                          start.sheet or label.sheet, start.cell or label.cell))
+            where = start.place if start.found else label.place
+            raise WorkbookError(reading.pkg.issue(
+                "bad-tax-year", "the plan has no usable tax year or plan start; make a new plan with "
+                "`lga-xl new levy-plan --tax-year 2026-27`", where.sheet, where.cell, name=where.name))
         plan_start = from_label
     tax_year = levy.tax_year_of(dt.date(plan_start.year, 4, 6))
     if from_label is not None and from_label != plan_start:
         found.add("bad-tax-year", f"the tax year says {label_text} but the plan starts on {plan_start:%d/%m/%Y} "
-                  f"({tax_year}); the figures follow the plan start", label.sheet, label.cell)
+                  f"({tax_year}); the figures follow the plan start", label.place)
     return tax_year, plan_start
 
 
-def _require(found: Collector, place: _Named, what: str) -> None:
-    if place.value is None and place.sheet is not None:
-        found.add("missing-input", f"{what} is blank", place.sheet, place.cell)
+def _require(found: Collector, named: Named, what: str) -> None:
+    if named.value is None and named.found:
+        found.add("missing-input", f"{what} is blank", named.place)
 
 
-def _english_percent(found: Collector, place: _Named) -> Decimal | None:
-    _require(found, place, "The English percentage")
-    percent = found.number(place.value, what="The English percentage", sheet=place.sheet, cell=place.cell,
-                           minimum=None)
+def _english_percent(found: Collector, named: Named) -> Decimal | None:
+    _require(found, named, "The English percentage")
+    percent = found.number(named.value, what="The English percentage", place=named.place, minimum=None)
     if percent is not None and not 0 <= percent <= _HUNDRED:
         found.add("english-percent-out-of-range",
-                  f"the English percentage is {percent}; it must be from 0 to 100", place.sheet, place.cell)
+                  f"the English percentage is {percent}; it must be from 0 to 100", named.place)
         return None
     return percent
 
 
 def _date_value(value: Any) -> dt.date | None:
     """A real date cell (or serial number); text is not a date to a formula."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
-        return EXCEL_EPOCH + dt.timedelta(days=int(value))
-    return None
-
-
-def _whole(found: Collector, value: Any, what: str, sheet: str | None, cell: str | None) -> int | None:
-    number = found.number(value, what=what, sheet=sheet, cell=cell)
-    if number is None:
+    if isinstance(value, str):
         return None
-    if number != number.to_integral_value():
-        found.add("not-a-number", f"{what} {number} is not a whole number", sheet, cell)
+    try:
+        read = cells.date(value)
+    except cells.CellValueError:
         return None
-    return int(number)
-
-
-def _columns(pkg: Package, table: TableData, required: Sequence[str], optional: Sequence[str] = ()) -> dict[str, int]:
-    columns = {}
-    for name in (*required, *optional):
-        index = table.column_index(name)
-        if index is None and name in required:
-            raise WorkbookError(pkg.issue(
-                "missing-column", f"the {table.name} table has no {name} column (renamed or deleted?)", table.sheet))
-        if index is not None:
-            columns[name] = index
-    return columns
-
-
-def _getter(row: list[Any], columns: dict[str, int]) -> Callable[[str], Any]:
-    def get(name: str) -> Any:
-        index = columns.get(name)
-        if index is None or index >= len(row):
-            return None
-        value = row[index]
-        return None if value == "" else value
-    return get
+    return None if read is None else read.value
 
 
 @dataclass(frozen=True)
@@ -270,109 +208,94 @@ class _StandardInfo:
     band_max: Decimal
 
 
-def _read_standards(pkg: Package, found: Collector) -> dict[str, _StandardInfo]:
+def _read_standards(reading: Reading) -> dict[str, _StandardInfo]:
     """Reference (case-folded) -> what the lookups in the workbook return.
 
     A blank title, level or band in a matched row reads as "", 0 and 0, as
     INDEX gives them; the first row of a reference listed twice wins, as MATCH.
     """
-    table = pkg.table("Standards")
-    columns = _columns(pkg, table, ("Reference", "Title", "Level", "MaxFunding"))
+    found = reading.found
+    table = reading.table("Standards", required=("reference", "title", "level", "max_funding"))
     standards: dict[str, _StandardInfo] = {}
-    for i, row in enumerate(table.rows):
-        get = _getter(row, columns)
-        reference = as_text(get("Reference"))
+    for row in table:
+        reference = row.text("reference")
         if reference is None:
-            if any(as_text(get(name)) for name in ("Title", "Level", "MaxFunding")):
-                found.add("incomplete-row", "a standard with no reference", table.sheet,
-                          table.cell(i, columns["Reference"]))
+            if row.entered(("title", "level", "max_funding")):
+                found.add("incomplete-row", "a standard with no reference", row.place("reference"))
             continue
-        cell = table.cell(i, columns["MaxFunding"])
-        band = found.number(get("MaxFunding"), what=f"{reference}: funding band maximum", sheet=table.sheet, cell=cell)
-        if get("MaxFunding") is None:
-            found.add("incomplete-row", f"{reference} has no funding band maximum", table.sheet, cell)
-        level = _whole(found, get("Level"), f"{reference}: level", table.sheet, table.cell(i, columns["Level"]))
-        info = _StandardInfo(as_text(get("Title")) or "", level or 0, band or _ZERO)
+        band = found.number(row.get("max_funding"), what=f"{reference}: funding band maximum",
+                            place=row.place("max_funding"))
+        if row.get("max_funding") is None:
+            found.add("incomplete-row", f"{reference} has no funding band maximum", row.place("max_funding"))
+        level = found.whole(row.get("level"), what=f"{reference}: level", place=row.place("level"))
+        info = _StandardInfo(row.text("title") or "", level or 0, band or _ZERO)
         standards.setdefault(reference.casefold(), info)
     return standards
 
 
 @dataclass
 class _School:
-    row: int
+    """A school row as read; the properties are the Schools table's checks."""
+
+    row: Row
     urn: str | None
     name: str | None
     type: str | None
     pay_bill: Decimal | None
     headcount: int | None
-    entered: bool
     complete: bool
-    cells: dict[str, str]
+    urn_twice: bool = False
+
+    @property
+    def in_council_levy(self) -> bool:
+        return self.type in COUNCIL_SCHOOL_TYPES
 
 
-def _read_schools(pkg: Package, found: Collector) -> list[_School]:
-    table = pkg.table("Schools")
-    columns = _columns(pkg, table, template.SCHOOL_COLUMNS[:5], template.SCHOOL_COLUMNS[5:])
+def _read_schools(reading: Reading) -> list[_School]:
+    found = reading.found
+    table = reading.table("Schools", required=("urn", "name", "type", "pay_bill", "headcount"))
+    inputs = table.spec.keys("input")
+    required = [c.key for c in table.spec.columns if c.required]
     schools = []
     first_row_of: dict[str, str] = {}
-    for i, row in enumerate(table.rows):
-        get = _getter(row, columns)
-        cells = {name: table.cell(i, index) for name, index in columns.items()}
-        entered = any(as_text(get(name)) for name in template.SCHOOL_COLUMNS[:5])
-        if not entered:
+    for row in table:
+        if not row.entered(inputs):
             continue
-        blank = [name for name in ("URN", "School", "Type", "PayBill") if as_text(get(name)) is None]
+        urn = row.text("urn")
+        subject = row.text("name") or (f"URN {urn}" if urn else f"row {row.index + 1}")
+        blank = [key for key in required if row.text(key) is None]
         if blank:
-            found.add("incomplete-row", f"a school with no {', '.join(blank)}", table.sheet, cells[blank[0]])
-        urn = as_text(get("URN"))
-        school_type = found.choice(get("Type"), SCHOOL_TYPES, what="School type", code="school-not-in-council-levy",
-                                   sheet=table.sheet, cell=cells["Type"], required=False)
+            headers = ", ".join(table.spec.column(key).header for key in blank)
+            found.add("incomplete-row", f"{subject}: no {headers}", row.place(blank[0]))
+        school_type = found.choice(row.get("type"), SCHOOL_TYPES, what=f"{subject}: school type",
+                                   code="school-not-in-council-levy", place=row.place("type"), required=False)
         if school_type in OTHER_SCHOOL_TYPES:
             found.add("school-not-in-council-levy",
-                      f"{as_text(get('School')) or urn} ({school_type}) employs its own staff, so it is not in the "
-                      "council's levy; remove it from the plan", table.sheet, cells["Type"])
+                      f"{subject} ({school_type}) employs its own staff, so it is not in the council's levy; remove "
+                      "it from the plan", row.place("type"))
         if urn is not None:
             if urn in first_row_of:
                 found.add("duplicate-urn", f"URN {urn} is listed twice (first at {first_row_of[urn]})",
-                          table.sheet, cells["URN"])
-            first_row_of.setdefault(urn, cells["URN"])
+                          row.place("urn"))
+            first_row_of.setdefault(urn, row.cell("urn"))
         schools.append(_School(
-            row=table.first_row + i,
-            urn=urn,
-            name=as_text(get("School")),
-            type=school_type,
-            pay_bill=found.number(get("PayBill"), what=f"URN {urn}: pay bill", sheet=table.sheet,
-                                  cell=cells["PayBill"]),
-            headcount=_whole(found, get("Headcount"), f"URN {urn}: headcount", table.sheet, cells["Headcount"]),
-            entered=entered,
+            row=row, urn=urn, name=row.text("name"), type=school_type,
+            pay_bill=found.number(row.get("pay_bill"), what=f"{subject}: pay bill", place=row.place("pay_bill")),
+            headcount=found.whole(row.get("headcount"), what=f"{subject}: headcount", place=row.place("headcount")),
             complete=not blank,
-            cells=cells,
         ))
+    counts = Counter(school.urn for school in schools if school.urn is not None)
+    for school in schools:
+        school.urn_twice = counts[school.urn] > 1 if school.urn is not None else False
     return schools
-
-
-@dataclass(frozen=True)
-class _Fields:
-    """How one costed table is laid out: its input columns and the one naming who it is for."""
-
-    table: str
-    party: str  # URN or Recipient
-    inputs: tuple[str, ...]
-    required: tuple[str, ...]
-
-
-_START_FIELDS = _Fields("PlannedStarts", "URN", ("URN", "Standard", "StartDate", "DurationMonths", "Price"),
-                        ("Standard", "StartDate", "DurationMonths", "Price"))
-_TRANSFER_FIELDS = _Fields("Transfers", "Recipient", ("Recipient", "Standard", "StartDate", "DurationMonths", "Price"),
-                           ("Recipient", "Standard", "StartDate", "DurationMonths", "Price"))
 
 
 @dataclass
 class _Costed:
-    """A planned start or transfer, read and costed."""
+    """A planned start or transfer, read and costed; the flags are its Check column's tests."""
 
-    row: int
-    party: str | None
+    row: Row
+    party: str | None  # URN or recipient
     standard: str | None
     title: str
     level: int | None
@@ -383,62 +306,65 @@ class _Costed:
     above_cap: Decimal
     schedule: dict[dt.date, Decimal]
     in_year_cost: Decimal
-    check: str
-    sheet: str
-    cells: dict[str, str] = field(default_factory=dict)
+    incomplete: bool
+    unknown_standard: bool
+    unknown_school: bool
+    costable: bool
+    too_short: bool
+    outside_plan: bool
+    check: str = ""
+    minimum: int | None = None
+    blank: list[str] = field(default_factory=list)
 
 
-def _read_costed(pkg: Package, found: Collector, inputs: _Inputs, standards: dict[str, _StandardInfo],
-                 school_urns: set[str] | None, table_name: str, fields: _Fields) -> list[_Costed]:
+def _read_costed(reading: Reading, inputs: _Inputs, standards: dict[str, _StandardInfo],
+                 school_urns: set[str] | None, table_name: str, party: str) -> list[_Costed]:
     """Rows of PlannedStarts (with ``school_urns``) or Transfers, costed as the workbook does."""
-    table = pkg.table(table_name)
-    columns = _columns(pkg, table, fields.inputs)
+    found = reading.found
+    spec = reading.contract.table(table_name)
+    table = reading.table(table_name, required=spec.keys("input"))
+    required = [c.key for c in spec.columns if c.required]
     rows = []
-    for i, raw in enumerate(table.rows):
-        get = _getter(raw, columns)
-        cells = {name: table.cell(i, index) for name, index in columns.items()}
-        if not any(as_text(get(name)) for name in fields.inputs):
+    for row in table:
+        if not row.entered(spec.keys("input")):
             continue
-        blank = [name for name in fields.required if as_text(get(name)) is None]
-        if blank:
-            found.add("incomplete-row", f"a row with no {', '.join(blank)}", table.sheet, cells[blank[0]])
-        party = as_text(get(fields.party))
-        standard = as_text(get("Standard"))
-        start = _plausible_start(found, get("StartDate"), table.sheet, cells["StartDate"])
-        duration = _plausible_duration(found, get("DurationMonths"), table.sheet, cells["DurationMonths"])
-        price = found.number(get("Price"), what="Price", sheet=table.sheet, cell=cells["Price"])
-        rows.append(_cost_row(found, table.sheet, table.first_row + i, cells, inputs, standards, school_urns,
-                              party, standard, start, duration, price, bool(blank)))
+        start = _plausible_start(found, row.get("start_date"), row.place("start_date"))
+        duration = _plausible_duration(found, row.get("duration_months"), row.place("duration_months"))
+        price = found.number(row.get("price"), what="Price", place=row.place("price"))
+        costed = _cost_row(row, inputs, standards, school_urns, row.text(party), row.text("standard"), start,
+                           duration, price, [key for key in required if row.text(key) is None])
+        costed.check = spec.first_failing(costed)
+        _report_checks(found, spec, costed, inputs)
+        rows.append(costed)
     return rows
 
 
-def _plausible_start(found: Collector, value: Any, sheet: str, cell: str) -> dt.date | None:
-    start = found.date(value, what="Start date", sheet=sheet, cell=cell)
+def _plausible_start(found: Collector, value: Any, place: Place) -> dt.date | None:
+    start = found.date(value, what="Start date", place=place)
     if start is not None and not _EARLIEST_START <= start <= _LATEST_START:
-        found.add("bad-date", f"the start date {start:%d/%m/%Y} is not a plausible date for this plan", sheet, cell)
+        found.add("bad-date", f"the start date {start:%d/%m/%Y} is not a plausible date for this plan", place)
         return None
     return start
 
 
-def _plausible_duration(found: Collector, value: Any, sheet: str, cell: str) -> int | None:
-    duration = _whole(found, value, "Duration (months)", sheet, cell)
-    if duration is not None and duration > template.MAX_DURATION_MONTHS:
+def _plausible_duration(found: Collector, value: Any, place: Place) -> int | None:
+    duration = found.whole(value, what="Duration (months)", place=place)
+    if duration is not None and duration > MAX_DURATION_MONTHS:
         found.add("not-a-number", f"{duration} months is not a plausible duration (at most "
-                  f"{template.MAX_DURATION_MONTHS})", sheet, cell)
+                  f"{MAX_DURATION_MONTHS})", place)
         return None
     return duration
 
 
-def _cost_row(found, sheet, row, cells, inputs: _Inputs, standards, school_urns, party, standard, start, duration,
-              price, incomplete: bool) -> _Costed:
-    """Lookup, cap, payment schedule, in-year cost and Check text of one row (the workbook's formulas)."""
+def _cost_row(row: Row, inputs: _Inputs, standards: dict[str, _StandardInfo], school_urns: set[str] | None,
+              party: str | None, standard: str | None, start: dt.date | None, duration: int | None,
+              price: Decimal | None, blank: list[str]) -> _Costed:
+    """Lookup, cap, payment schedule and in-year cost of one row (the workbook's formulas)."""
     info = standards.get(standard.casefold()) if standard else None
     if standard is None:
         title, level, band = "", None, None
     elif info is None:
-        title, level, band = template.CHECK_UNKNOWN_STANDARD, None, None
-        found.add("unknown-standard", f"{standard} is not in the Standards sheet; pick it from the list or add it "
-                  "there", sheet, cells["Standard"])
+        title, level, band = CHECK_UNKNOWN_STANDARD, None, None
     else:
         title, level, band = info.title, info.level, info.band_max
     above = max(price - band, _ZERO) if price is not None and band is not None else _ZERO
@@ -449,39 +375,39 @@ def _cost_row(found, sheet, row, cells, inputs: _Inputs, standards, school_urns,
         schedule = levy.payment_schedule(price - above, start, duration)
         in_year = levy.payments_between(price - above, start, duration, inputs.plan_start,
                                         _add_months(inputs.plan_start, 11))
-    unknown_school = school_urns is not None and party is not None and party not in school_urns
-    if unknown_school:
-        found.add("unknown-school", f"URN {party} is not on the Schools sheet; add the school or correct the URN "
-                  "(leave it blank for the council's own staff)", sheet, cells["URN"])
     minimum = levy.minimum_duration_months(start) if start is not None else None
-    too_short = minimum is not None and duration is not None and duration < minimum
-    if too_short:
-        found.add("duration-too-short", f"{duration} months is shorter than the minimum of {minimum} months for a "
-                  f"start on {start:%d/%m/%Y}", sheet, cells["DurationMonths"])
-    outside = start is not None and not inputs.plan_start <= start <= inputs.plan_end
-    if outside:
-        found.add("start-outside-plan", f"the start {start:%d/%m/%Y} is outside the plan year "
-                  f"({inputs.plan_start:%d/%m/%Y} to {inputs.plan_end:%d/%m/%Y}); it is still forecast", sheet,
-                  cells["StartDate"])
-    if above > 0:
-        found.add("price-above-cap", f"the price {price:,.2f} is above the funding band maximum {band:,.2f} for "
-                  f"{standard}: levy funds pay {price - above:,.2f}, the employer the other {above:,.2f}", sheet,
-                  cells["Price"])
-    checks = (
-        (incomplete, template.CHECK_INCOMPLETE),
-        (standard is not None and info is None, template.CHECK_UNKNOWN_STANDARD),
-        (unknown_school, template.CHECK_UNKNOWN_SCHOOL),
-        (not costable, template.CHECK_NOT_COSTED),
-        (too_short, template.CHECK_TOO_SHORT),
-        (outside, template.CHECK_OUTSIDE_PLAN),
-        (above > 0, template.CHECK_ABOVE_CAP),
-    )
     return _Costed(
         row=row, party=party, standard=standard, title=title, level=level, start_date=start,
         duration_months=duration, price=price, band_max=band, above_cap=above, schedule=schedule,
-        in_year_cost=in_year, check=next((text for failed, text in checks if failed), ""), sheet=sheet,
-        cells=cells,
+        in_year_cost=in_year, incomplete=bool(blank), unknown_standard=standard is not None and info is None,
+        unknown_school=school_urns is not None and party is not None and party not in school_urns,
+        costable=costable, too_short=minimum is not None and duration is not None and duration < minimum,
+        outside_plan=start is not None and not inputs.plan_start <= start <= inputs.plan_end,
+        minimum=minimum, blank=blank,
     )
+
+
+def _report_checks(found: Collector, table: Table, costed: _Costed, inputs: _Inputs) -> None:
+    """An issue for each failing check of a costed row that has an issue code."""
+    messages: dict[str, Callable[[_Costed], str]] = {
+        "incomplete-row": lambda r: "a row with no " + ", ".join(table.column(k).header for k in r.blank),
+        "unknown-standard": lambda r: f"{r.standard} is not in the Standards sheet; pick it from the list or add "
+                                      "it there",
+        "unknown-school": lambda r: f"URN {r.party} is not on the Schools sheet; add the school or correct the URN "
+                                    "(leave it blank for the council's own staff)",
+        "duration-too-short": lambda r: f"{r.duration_months} months is shorter than the minimum of {r.minimum} "
+                                        f"months for a start on {r.start_date:%d/%m/%Y}",
+        "start-outside-plan": lambda r: f"the start {r.start_date:%d/%m/%Y} is outside the plan year "
+                                        f"({inputs.plan_start:%d/%m/%Y} to {inputs.plan_end:%d/%m/%Y}); it is "
+                                        "still forecast",
+        "price-above-cap": lambda r: f"the price {r.price:,.2f} is above the funding band maximum "
+                                     f"{r.band_max:,.2f} for {r.standard}: levy funds pay "
+                                     f"{r.price - r.above_cap:,.2f}, the employer the other {r.above_cap:,.2f}",
+    }
+    for check in table.checks:
+        if check.code and check.test(costed):
+            column = check.column or (costed.blank[0] if costed.blank else None)
+            found.add(check.code, messages[check.code](costed), costed.row.place(column))
 
 
 # Private API: the figures.
@@ -497,10 +423,11 @@ class _Plan:
     transfers: list[_Costed]
     forecast: list[ForecastMonth]
 
-    def result(self, pkg: Package, inputs: _Inputs, found: Collector) -> LevyPlan:
+    def result(self, reading: Reading, inputs: _Inputs) -> LevyPlan:
+        fields = reading.contract.results()
         return LevyPlan(
-            file=pkg.display,
-            template_version=pkg.meta["template_version"],
+            file=reading.pkg.display,
+            template_version=reading.contract.version,
             organisation=inputs.organisation,
             region=inputs.region,
             tax_year=inputs.tax_year,
@@ -516,42 +443,27 @@ class _Plan:
             planned_starts=[_start_row(s) for s in self.starts],
             transfers=[_transfer_row(t) for t in self.transfers],
             forecast=self.forecast,
-            issues=found.issues,
-            input_hash=pkg.input_hash(INPUT_NAMES, INPUT_COLUMNS),
-            **{RESULT_FIELDS[name]: value for name, value in self.results.items()},
+            issues=reading.found.issues,
+            input_hash=reading.input_hash,
+            **{fields[name]: value for name, value in self.results.items() if name in fields},
         )
 
 
-# Workbook result name -> LevyPlan field (the parity tests compare every one).
-RESULT_FIELDS = {
-    "AnnualLevy": "annual_levy", "MonthlyLevy": "monthly_levy", "MonthlyEnglishLevy": "monthly_english_levy",
-    "MonthlyTopUp": "monthly_top_up", "FundsIn": "funds_in", "PlannedSpend": "planned_spend",
-    "PlannedStartsInYear": "planned_starts_in_year", "PublicSectorTargetStarts": "public_sector_target_starts",
-    "StatutoryTransferRate": "statutory_transfer_rate", "TransferAllowance10": "transfer_allowance_10",
-    "TransferAllowance25": "transfer_allowance_25", "TransferAllowanceStatutory": "transfer_allowance_statutory",
-    "TransfersPlanned": "transfers_planned", "TransfersTotal": "transfers_total", "Headroom10": "headroom_10",
-    "Headroom25": "headroom_25", "HeadroomStatutory": "headroom_statutory", "OverCommitted": "over_committed",
-    "SchoolsPayBill": "schools_pay_bill", "SchoolsLevyShare": "schools_levy_share",
-    "SchoolsPlannedSpend": "schools_planned_spend", "FundsExpiring": "expiring_funds",
-    "ExpiryMonthCount": "expiry_month_count", "FirstExpiryMonth": "first_expiry_month",
-    "LowestBalance": "lowest_balance", "ShortfallMonths": "shortfall_months",
-}
-
-
-def _compute(inputs: _Inputs, schools: list[_School], starts: list[_Costed], transfers: list[_Costed],
-             forecast_first_row: int) -> _Plan:
+def _compute(contract: Contract, inputs: _Inputs, schools: list[_School], starts: list[_Costed],
+             transfers: list[_Costed], forecast_first_row: int) -> _Plan:
     annual_levy = levy.levy_due(inputs.amount("total_pay_bill"))
     monthly = levy.even_monthly_levy(annual_levy)
     english_fraction = inputs.amount("english_percent") / _HUNDRED
-    # A month's funds with and without the top-up (levy.funds_entering: before and from 1 August 2026).
+    # A month's funds with and without the top-up (levy.funds_entering: before and from its end).
     english = levy.funds_entering(monthly, english_fraction, on=levy.TOP_UP_END)
     top_up = levy.funds_entering(monthly, english_fraction, on=levy.TOP_UP_END - dt.timedelta(days=1)) - english
-    forecast = _forecast(inputs, monthly, english_fraction, starts, transfers, forecast_first_row)
+    forecast = _forecast(inputs, monthly, english_fraction, starts, transfers, forecast_first_row,
+                         contract.table("Forecast").rows)
     plan_months = [m for m in forecast if m.month <= inputs.plan_end]
     positions = levy.headroom_table(inputs.amount("previous_year_funds"),
                                     inputs.amount("transfers_committed") + sum(t.in_year_cost for t in transfers),
                                     inputs.tax_year)
-    school_rows = _school_rows(inputs, annual_levy, schools, starts)
+    school_rows = _school_rows(contract.table("Schools"), inputs, annual_levy, schools, starts)
     expired = [m for m in forecast if m.expired > 0]
     results = {
         "AnnualLevy": annual_levy,
@@ -573,8 +485,7 @@ def _compute(inputs: _Inputs, schools: list[_School], starts: list[_Costed], tra
         "Headroom25": positions["25%"].headroom,
         "HeadroomStatutory": positions["statutory"].headroom,
         "OverCommitted": positions["statutory"].over_committed,
-        "SchoolsPayBill": sum((s.pay_bill for s in schools
-                               if s.type in COUNCIL_SCHOOL_TYPES and s.pay_bill is not None), _ZERO),
+        "SchoolsPayBill": sum((s.pay_bill for s in schools if s.in_council_levy and s.pay_bill is not None), _ZERO),
         "SchoolsLevyShare": sum((s.levy_share for s in school_rows), _ZERO),
         "SchoolsPlannedSpend": sum((s.planned_spend for s in school_rows), _ZERO),
         "FundsExpiring": sum((m.expired for m in forecast), _ZERO),
@@ -586,36 +497,29 @@ def _compute(inputs: _Inputs, schools: list[_School], starts: list[_Costed], tra
     return _Plan(results, school_rows, starts, transfers, forecast)
 
 
-def _school_rows(inputs: _Inputs, annual_levy: Decimal, schools: list[_School],
+def _school_rows(table: Table, inputs: _Inputs, annual_levy: Decimal, schools: list[_School],
                  starts: list[_Costed]) -> list[SchoolRow]:
     total_pay_bill = inputs.amount("total_pay_bill")
     spend_by_urn: dict[str, Decimal] = {}
     for start in starts:
         if start.party is not None:
             spend_by_urn[start.party] = spend_by_urn.get(start.party, _ZERO) + start.in_year_cost
-    urn_counts = Counter(s.urn for s in schools if s.urn is not None)
     rows = []
     for school in schools:
-        in_levy = school.type in COUNCIL_SCHOOL_TYPES
         share = _ZERO
-        if in_levy and school.pay_bill is not None:
+        if school.in_council_levy and school.pay_bill is not None:
             share = levy.pro_rata_share(annual_levy, school.pay_bill, total_pay_bill)
         spend = spend_by_urn.get(school.urn, _ZERO) if school.urn is not None else _ZERO
-        checks = (
-            (not school.complete, template.CHECK_INCOMPLETE),
-            (not in_levy, template.CHECK_NOT_IN_LEVY),
-            (urn_counts[school.urn] > 1, template.CHECK_URN_TWICE),
-        )
         rows.append(SchoolRow(
-            row=school.row, urn=school.urn, name=school.name, type=school.type, pay_bill=school.pay_bill,
-            headcount=school.headcount, in_council_levy=in_levy, levy_share=share, planned_spend=spend,
-            balance=share - spend, check=next((text for failed, text in checks if failed), ""),
+            row=school.row.number, urn=school.urn, name=school.name, type=school.type, pay_bill=school.pay_bill,
+            headcount=school.headcount, in_council_levy=school.in_council_levy, levy_share=share,
+            planned_spend=spend, balance=share - spend, check=table.first_failing(school),
         ))
     return rows
 
 
 def _forecast(inputs: _Inputs, monthly: Decimal, english_fraction: Decimal, starts: list[_Costed],
-              transfers: list[_Costed], first_row: int) -> list[ForecastMonth]:
+              transfers: list[_Costed], first_row: int, length: int) -> list[ForecastMonth]:
     """The account month by month: funds in, payments, FIFO expiry (levy.expired_funds), balance.
 
     Payments dated before the plan start are already in the opening balance;
@@ -626,7 +530,7 @@ def _forecast(inputs: _Inputs, monthly: Decimal, english_fraction: Decimal, star
     spending at the last month H gives min(P_k, S(<= H)), so every cohort
     expiring by H uses the same amount).
     """
-    months = [_add_months(inputs.plan_start, i) for i in range(template.FORECAST_MONTHS)]
+    months = [_add_months(inputs.plan_start, i) for i in range(length)]
     funds_in = {month: levy.funds_entering(monthly, english_fraction, on=month) for month in months}
     paid_for_starts = _monthly_totals(starts, inputs.plan_start)
     paid_for_transfers = _monthly_totals(transfers, inputs.plan_start)
@@ -668,46 +572,46 @@ def _add_months(month: dt.date, count: int) -> dt.date:
 
 
 def _check_plan(found: Collector, inputs: _Inputs, plan: _Plan, transfers: list[_Costed],
-                forecast_table: TableData) -> None:
+                forecast_table: TableRows) -> None:
     results = plan.results
     total = inputs.places["TotalPayBill"]
     if inputs.total_pay_bill is not None and results["SchoolsPayBill"] > inputs.total_pay_bill:
         found.add("schools-pay-bill-over-total",
                   f"the schools' pay bills add up to {results['SchoolsPayBill']:,.2f}, more than the whole council's "
-                  f"pay bill of {inputs.total_pay_bill:,.2f}, which includes them", total.sheet, total.cell)
+                  f"pay bill of {inputs.total_pay_bill:,.2f}, which includes them", total.place)
     allowance = results["TransferAllowanceStatutory"]
     if results["OverCommitted"] > 0:
         committed = inputs.amount("transfers_committed")
-        place = inputs.places["TransfersCommitted"]
-        sheet, cell = place.sheet, place.cell
+        place = inputs.places["TransfersCommitted"].place
         if committed <= allowance:
             for transfer in transfers:
                 committed += transfer.in_year_cost
                 if committed > allowance:
-                    sheet, cell = transfer.sheet, transfer.cells["Price"]
+                    place = transfer.row.place("price")
                     break
         rate = results["StatutoryTransferRate"]
         found.add("transfers-over-headroom",
                   f"transfers committed this year ({results['TransfersTotal']:,.2f}) exceed the transfer allowance "
                   f"at the statutory rate of {rate:.0%} ({allowance:,.2f}) by {results['OverCommitted']:,.2f}",
-                  sheet, cell)
+                  place)
     expiring = [(index, m) for index, m in enumerate(plan.forecast) if m.expired > 0]
     if expiring:
         index, first = expiring[0]
-        expired_column = forecast_table.column_index("Expired")
+        place = (forecast_table.row_at(first.row).place("expired") if "expired" in forecast_table.positions
+                 else Place(forecast_table.sheet, table=forecast_table.spec.name))
         found.add("funds-expiring",
                   f"{results['FundsExpiring']:,.2f} of levy funds are forecast to expire in {len(expiring)} month(s) "
                   f"of the forecast, the first {first.expired:,.2f} in {first.month:%B %Y}: plan more starts or "
-                  "transfers before then", forecast_table.sheet,
-                  None if expired_column is None else forecast_table.cell(index, expired_column))
+                  "transfers before then", place)
 
 
-def _compare_cached(pkg: Package, found: Collector, plan: _Plan) -> None:
+def _compare_cached(reading: Reading, plan: _Plan) -> None:
     """Warn where a formula's cached value disagrees with the recomputed one.
 
     A workbook written by lga_xl and not yet opened in a spreadsheet has no
     cached values at all (PlanEnd, always a date, is blank): nothing to compare.
     """
+    pkg, found = reading.pkg, reading.found
     plan_end = pkg.name_value("PlanEnd")
     if plan_end is None or plan_end.value in (None, ""):
         return
@@ -715,43 +619,37 @@ def _compare_cached(pkg: Package, found: Collector, plan: _Plan) -> None:
         target = pkg.name_value(name)
         if target is not None:
             if name == "FirstExpiryMonth" and expected is None:
-                expected = template.NO_EXPIRY
-            _compare(found, name, target.value, expected, target.sheet, target.cell)
+                expected = NO_EXPIRY
+            _compare(found, name, target.value, expected, target.place)
     schools = {s.row: s for s in plan.schools}
-    _compare_table(pkg, found, "Schools", lambda row: schools.get(row), {
-        "LevyShare": "levy_share", "PlannedSpend": "planned_spend", "Balance": "balance", "Check": "check"})
-    costed = {"Title": "title", "Level": "level", "BandMax": "band_max", "AboveCap": "above_cap",
-              "InYearCost": "in_year_cost", "Check": "check"}
+    _compare_table(reading, "Schools", schools.get, ("levy_share", "planned_spend", "balance", "check"))
+    costed = ("title", "level", "band_max", "above_cap", "in_year_cost", "check")
     for table_name, rows in (("PlannedStarts", plan.starts), ("Transfers", plan.transfers)):
-        by_row = {r.row: r for r in rows}
-        _compare_table(pkg, found, table_name, lambda row, by_row=by_row: by_row.get(row), costed)
+        by_row = {r.row.number: r for r in rows}
+        _compare_table(reading, table_name, by_row.get, costed)
     months = {m.row: m for m in plan.forecast}
-    _compare_table(pkg, found, "Forecast", lambda row: months.get(row), {
-        "Month": "month", "FundsIn": "funds_in", "Spending": "spending", "TransfersOut": "transfers_out",
-        "Expired": "expired", "Balance": "balance", "Shortfall": "shortfall", "ExpiredSoFar": "expired_so_far"})
+    _compare_table(reading, "Forecast", months.get, reading.contract.table("Forecast").keys())
 
 
-def _compare_table(pkg: Package, found: Collector, table_name: str, expected_for: Callable[[int], Any],
-                   columns: dict[str, str]) -> None:
-    table = pkg.table(table_name)
-    indexes = {name: table.column_index(name) for name in columns}
-    for i, raw in enumerate(table.rows):
-        expected_row = expected_for(table.first_row + i)
+def _compare_table(reading: Reading, table_name: str, expected_for: Callable[[int], Any],
+                   keys: tuple[str, ...]) -> None:
+    table = reading.table(table_name)
+    for row in table:
+        expected_row = expected_for(row.number)
         if expected_row is None:
             continue  # a blank input row: its formulas give blanks and zeros
-        for name, attribute in columns.items():
-            index = indexes[name]
-            if index is not None and index < len(raw):
-                _compare(found, f"{table_name} {name}", raw[index], getattr(expected_row, attribute),
-                         table.sheet, table.cell(i, index))
+        for key in keys:
+            if key in table.positions:
+                _compare(reading.found, f"{table_name} {table.spec.column(key).header}", row.get(key),
+                         getattr(expected_row, key), row.place(key))
 
 
-def _compare(found: Collector, what: str, cached: Any, expected: Any, sheet: str | None, cell: str | None) -> None:
+def _compare(found: Collector, what: str, cached: Any, expected: Any, place: Place) -> None:
     if _same(cached, expected):
         return
     shown = "(blank)" if cached in (None, "") else repr(cached)
     found.add("cached-value-mismatch", f"{what}: the workbook shows {shown} but the inputs give "
-              f"{_display(expected)}; has the formula been typed over?", sheet, cell)
+              f"{_display(expected)}; has the formula been typed over?", place)
 
 
 def _same(cached: Any, expected: Any) -> bool:
@@ -774,17 +672,15 @@ def _display(value: Any) -> str:
     return str(value)
 
 
+def _costed_fields(row: _Costed) -> dict[str, Any]:
+    return dict(row=row.row.number, standard=row.standard, title=row.title, level=row.level,
+                start_date=row.start_date, duration_months=row.duration_months, price=row.price,
+                band_max=row.band_max, above_cap=row.above_cap, in_year_cost=row.in_year_cost, check=row.check)
+
+
 def _start_row(row: _Costed) -> PlannedStartRow:
-    return PlannedStartRow(
-        row=row.row, urn=row.party, standard=row.standard, title=row.title, level=row.level,
-        start_date=row.start_date, duration_months=row.duration_months, price=row.price, band_max=row.band_max,
-        above_cap=row.above_cap, in_year_cost=row.in_year_cost, check=row.check,
-    )
+    return PlannedStartRow(urn=row.party, **_costed_fields(row))
 
 
 def _transfer_row(row: _Costed) -> TransferRow:
-    return TransferRow(
-        row=row.row, recipient=row.party, standard=row.standard, title=row.title, level=row.level,
-        start_date=row.start_date, duration_months=row.duration_months, price=row.price, band_max=row.band_max,
-        above_cap=row.above_cap, in_year_cost=row.in_year_cost, check=row.check,
-    )
+    return TransferRow(recipient=row.party, **_costed_fields(row))

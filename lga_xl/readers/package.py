@@ -13,7 +13,7 @@ fetches external entities (Python docs, "XML vulnerabilities").  Macros are
 never run: nothing here executes anything in the file.
 
 Example:
-    >>> from lga_xl.writers.self_assessment import new_self_assessment
+    >>> from lga_xl import new_self_assessment
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "sa.xlsx"
     >>> _ = new_self_assessment(path, org_name="Exampleshire")
@@ -36,6 +36,8 @@ from xml.etree import ElementTree
 
 import python_calamine
 
+from .. import a1
+from ..contract import META_SHEET, Contract
 from ..issues import Issue, WorkbookError
 
 # Limits far above any real return (ours are ~30 KB) and far below what would
@@ -54,11 +56,22 @@ _NS = {
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
 }
-_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?([A-Za-z]{1,3})\$?(\d+))?$")
 # Any cell beyond column Z or row 9999: only then is the exact extent worth computing.
 _FAR_CELL = re.compile(rb'<c r="(?:[A-Z]{2,3}\d|[A-Z]\d{5})|<row r="\d{5}')
 _CELL_COLUMNS = re.compile(rb'<c r="([A-Z]{1,3})')
 _CELL_ROWS = re.compile(rb'<(?:c r="[A-Z]{1,3}|row r=")(\d+)"')
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a value is: sheet and cell, and the table, column, data row (1-based) or name it belongs to."""
+
+    sheet: str | None = None
+    cell: str | None = None
+    table: str | None = None
+    column: str | None = None
+    row: int | None = None
+    name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +81,11 @@ class NamedValue:
     value: Any
     sheet: str
     cell: str
+    name: str
+
+    @property
+    def place(self) -> Place:
+        return Place(self.sheet, self.cell, name=self.name)
 
 
 @dataclass
@@ -93,39 +111,17 @@ class TableData:
         """The A1 address of a data cell."""
         return f"{self.letters[column_index]}{self.first_row + row_index}"
 
+    def place(self, row_index: int, column_index: int | None = None) -> Place:
+        """Where a data cell is (``column_index`` None: the row as a whole, at its first cell)."""
+        if column_index is None:
+            return Place(self.sheet, self.cell(row_index, 0), self.name, row=row_index + 1)
+        return Place(self.sheet, self.cell(row_index, column_index), self.name, str(self.columns[column_index]),
+                     row_index + 1)
+
     @cached_property
     def letters(self) -> list[str]:
         """Column letters of the table's columns, for cell addresses."""
-        return [column_letter(self.first_col + i) for i in range(len(self.columns))]
-
-
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def _column_index(letters: str) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
-
-def parse_ref(ref: str) -> tuple[int, int, int, int]:
-    """``B3`` or ``$B$3:$C$9`` -> 0-based (row1, col1, row2, col2)."""
-    match = _REF.match(ref.strip())
-    if not match:
-        raise ValueError(f"not a cell reference: {ref!r}")
-    c1, r1, c2, r2 = match.groups()
-    row1, col1 = int(r1) - 1, _column_index(c1)
-    if c2 is None:
-        return row1, col1, row1, col1
-    return row1, col1, int(r2) - 1, _column_index(c2)
+        return [a1.column_letter(self.first_col + i) for i in range(len(self.columns))]
 
 
 class Package:
@@ -185,15 +181,13 @@ class Package:
             sheet = sheet.strip()
             if sheet.startswith("'") and sheet.endswith("'"):
                 sheet = sheet[1:-1].replace("''", "'")
-            if _REF.match(ref):
+            if a1.is_ref(ref):
                 names[node.get("name", "")] = (sheet, ref.replace("$", ""))
         return names
 
     @cached_property
     def meta(self) -> dict[str, str]:
         """Key/value pairs from the hidden ``lga_xl`` sheet (empty if absent)."""
-        from ..writers.common import META_SHEET
-
         if META_SHEET not in self.sheet_names:
             return {}
         return {
@@ -202,20 +196,21 @@ class Package:
             if len(row) >= 2 and row[0] not in (None, "")
         }
 
-    def require_template(self, kind: str, supported: tuple[str, ...]) -> None:
-        """Raise unless this is an lga_xl workbook of ``kind`` in a version we read."""
-        from ..writers.common import META_SHEET
-
-        meta = self.meta
-        if not meta.get("kind"):
+    @property
+    def kind(self) -> str:
+        """The kind the hidden ``lga_xl`` sheet names; raises ``not-lga-xl`` without one."""
+        kind = self.meta.get("kind")
+        if not kind:
             raise self._fatal(
                 "not-lga-xl",
                 "this workbook was not made by lga_xl (its hidden lga_xl sheet is missing); "
                 "fill in a template from `lga-xl new` instead",
             )
-        if meta["kind"] != kind:
-            raise self._fatal("wrong-kind", f"this is an lga_xl {meta['kind']} workbook, not a {kind}")
-        version = meta.get("template_version", "")
+        return kind
+
+    def require_version(self, supported: tuple[str, ...]) -> str:
+        """The template version, if it is one of ``supported``; raises otherwise."""
+        version = self.meta.get("template_version", "")
         if version not in supported:
             raise self._fatal(
                 "unsupported-template-version",
@@ -223,6 +218,7 @@ class Package:
                 f"({', '.join(supported)}); copy the answers into a new template from `lga-xl new`",
                 META_SHEET,
             )
+        return version
 
     # ---------------------------------------------------------------- values
     def grid(self, sheet: str) -> list[list[Any]]:
@@ -239,7 +235,7 @@ class Package:
 
     def value(self, sheet: str, cell: str) -> Any:
         """The value of one cell (None when empty or outside the used area)."""
-        row, col, _, _ = parse_ref(cell)
+        row, col, _, _ = a1.parse_ref(cell)
         grid = self.grid(sheet)
         if row < len(grid) and col < len(grid[row]):
             value = grid[row][col]
@@ -253,7 +249,7 @@ class Package:
             return None
         sheet, ref = target
         first_cell = ref.split(":")[0]
-        return NamedValue(self.value(sheet, first_cell), sheet, first_cell)
+        return NamedValue(self.value(sheet, first_cell), sheet, first_cell, name)
 
     def table(self, name: str) -> TableData:
         """An Excel table by name, wherever it was moved; raises if it is gone."""
@@ -276,15 +272,15 @@ class Package:
             first_col=first_col,
         )
 
-    def input_hash(self, names: tuple[str, ...], tables: dict[str, tuple[str, ...]]) -> str:
-        """A hash of what was typed into the input cells: the named cells and
-        the given columns of each table, rows in sorted order so that re-sorting
-        a table changes nothing.  Same hash, same return, however the file was
+    def input_hash(self, contract: Contract) -> str:
+        """A hash of what was typed into the input cells: the contract's hashed
+        names and table columns, rows in sorted order so that re-sorting a
+        table changes nothing.  Same hash, same return, however the file was
         re-saved or renamed.
         """
-        named = [found.value if (found := self.name_value(n)) else None for n in names]
+        named = [found.value if (found := self.name_value(n)) else None for n in contract.hashed_names()]
         rows = []
-        for table_name, columns in tables.items():
+        for table_name, columns in contract.hashed_columns().items():
             table = self.table(table_name)
             indexes = [table.column_index(c) for c in columns]
             # A column renamed away reads as blank; the reader reports it.
@@ -312,11 +308,11 @@ class Package:
             return  # at most 26 columns x 9,999 rows
         # Distinct values first: a sheet has thousands of cells but few rows and columns.
         max_row = max(map(int, set(_CELL_ROWS.findall(data))), default=0)
-        max_col = max((_column_index(c.decode()) + 1 for c in set(_CELL_COLUMNS.findall(data))), default=0)
+        max_col = max((a1.column_index(c.decode()) + 1 for c in set(_CELL_COLUMNS.findall(data))), default=0)
         if max_row * max_col > MAX_SHEET_CELLS:
             raise self._fatal(
                 "too-large",
-                f"the sheet uses cells up to {column_letter(max_col - 1)}{max_row}, "
+                f"the sheet uses cells up to {a1.cell(max_row, max_col - 1)}, "
                 f"over {MAX_SHEET_CELLS:,} cells; clear the cells far from the table and save again",
                 sheet,
             )

@@ -8,7 +8,7 @@ by Excel or LibreOffice read the same.
 
 Example:
     >>> import tempfile, pathlib
-    >>> from lga_xl.writers.self_assessment import new_self_assessment
+    >>> from lga_xl import new_self_assessment
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "sa.xlsx"
     >>> _ = new_self_assessment(path, org_name="Exampleshire", region="London",
     ...                         answers={f"LC-D{i}": "Achieved" for i in range(1, 6)})
@@ -23,6 +23,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
+from .. import cells
+from ..contract import META_SHEET, Contract
 from ..issues import WorkbookError
 from ..maturity import Edition, load_edition
 from ..models import ElementAnswer, LevelCounts, SelfAssessment, StrandRating
@@ -37,11 +39,9 @@ from ..rating import (
     rate,
 )
 from ..reference import ASSESSMENT_TYPES, ORG_TYPES, REGIONS
-from ..writers.self_assessment import COVER_FIELDS, KIND, TEMPLATE_VERSION
-from .fields import Collector, as_text
-from .package import Package, open_package
-
-SUPPORTED_VERSIONS = (TEMPLATE_VERSION,)
+from .base import Named, Reading
+from .fields import Collector
+from .package import Package, Place, open_package
 
 
 def read_self_assessment(path: str | Path, *, display: str | None = None) -> SelfAssessment:
@@ -51,127 +51,106 @@ def read_self_assessment(path: str | Path, *, display: str | None = None) -> Sel
     cannot be read as a self-assessment at all raises
     :class:`~lga_xl.issues.WorkbookError` whose ``issue`` says why.
     """
+    from . import read_package
+
     with open_package(path, display) as pkg:
-        return read_self_assessment_package(pkg)
+        return read_package(pkg, "self-assessment")
 
 
-def read_self_assessment_package(pkg: Package) -> SelfAssessment:
-    """:func:`read_self_assessment` on an already opened package."""
-    pkg.require_template(KIND, SUPPORTED_VERSIONS)
+def read_self_assessment_package(pkg: Package, contract: Contract) -> SelfAssessment:
+    """:func:`read_self_assessment` on an opened package of a known template version."""
     try:
         model = load_edition(pkg.meta.get("model_edition", ""))
     except ValueError:
         raise WorkbookError(pkg.issue(
             "unsupported-template-version",
-            f"model edition {pkg.meta.get('model_edition')!r} is not one this release knows",
-            "lga_xl",
+            f"model edition {pkg.meta.get('model_edition')!r} is not one this release knows", META_SHEET,
         )) from None
-    found = Collector(pkg.display)
-    if pkg.has_macros:
-        found.add("has-macros", "the workbook contains macros; they were ignored and not run")
-    cover = _read_cover(pkg, found)
-    answers, elements_sheet = _read_elements(pkg, model, found)
-    strands = _rate_strands(pkg, model, answers, elements_sheet, found)
+    reading = Reading(pkg, contract)
+    cover = _read_cover(reading)
+    answers, places = _read_elements(reading, model)
+    strands = _rate_strands(reading, model, answers, places)
     overall = round(sum(s.score for s in strands) / len(strands), 2)
     return SelfAssessment(
         file=pkg.display,
-        template_version=pkg.meta["template_version"],
+        template_version=contract.version,
         edition=model.edition,
         overall_score=overall,
         strands=strands,
         elements=answers,
-        issues=found.issues,
-        input_hash=pkg.input_hash(
-            tuple(name for name, _, _ in COVER_FIELDS),
-            {"Elements": ("ID", "Status", "Evidence"), "Ratings": ("Strand", "Target")},
-        ),
+        issues=reading.found.issues,
+        input_hash=reading.input_hash,
         **cover,
     )
 
 
-def _named(pkg: Package, found: Collector, name: str) -> tuple[Any, str | None, str | None]:
-    target = pkg.name_value(name)
-    if target is None:
-        found.add("missing-name", f"the named cell {name} is missing (deleted?)")
-        return None, None, None
-    return target.value, target.sheet, target.cell
-
-
-def _read_cover(pkg: Package, found: Collector) -> dict[str, Any]:
-    org, sheet, cell = _named(pkg, found, "OrgName")
-    organisation = as_text(org)
-    if organisation is None and sheet is not None:
-        found.add("missing-org-name", "the organisation name is blank", sheet, cell)
-    value, sheet, cell = _named(pkg, found, "OrgType")
-    org_type = found.choice(value, ORG_TYPES, what="Organisation type", code="unknown-org-type",
-                            sheet=sheet, cell=cell, required=False)
-    value, sheet, cell = _named(pkg, found, "Region")
-    region = found.choice(value, REGIONS, what="Region", code="unknown-region", sheet=sheet, cell=cell,
-                          required=sheet is not None)
-    value, sheet, cell = _named(pkg, found, "AssessmentType")
-    assessment_type = found.choice(value, ASSESSMENT_TYPES, what="Assessment type", code="unknown-assessment-type",
-                                   sheet=sheet, cell=cell, required=sheet is not None)
-    assessor, _, _ = _named(pkg, found, "AssessorName")
-    value, sheet, cell = _named(pkg, found, "AssessmentDate")
-    date = found.date(value, what="Assessment date", sheet=sheet, cell=cell)
+def _read_cover(reading: Reading) -> dict[str, Any]:
+    found = reading.found
+    org = reading.named("OrgName")
+    organisation = cells.text(org.value)
+    if organisation is None and org.found:
+        found.add("missing-org-name", "the organisation name is blank", org.place)
+    org_type = reading.named("OrgType")
+    region = reading.named("Region")
+    assessment_type = reading.named("AssessmentType")
+    date = reading.named("AssessmentDate")
     return {
         "organisation": organisation,
-        "org_type": org_type,
-        "region": region,
-        "assessment_type": assessment_type,
-        "assessor": as_text(assessor),
-        "assessment_date": date,
+        "org_type": found.choice(org_type.value, ORG_TYPES, what="Organisation type", code="unknown-org-type",
+                                 place=org_type.place, required=False),
+        "region": found.choice(region.value, REGIONS, what="Region", code="unknown-region", place=region.place,
+                               required=region.found),
+        "assessment_type": found.choice(assessment_type.value, ASSESSMENT_TYPES, what="Assessment type",
+                                        code="unknown-assessment-type", place=assessment_type.place,
+                                        required=assessment_type.found),
+        "assessor": cells.text(reading.named("AssessorName").value),
+        "assessment_date": found.date(date.value, what="Assessment date", place=date.place),
     }
 
 
-def _read_elements(pkg: Package, model: Edition, found: Collector) -> tuple[list[ElementAnswer], str]:
-    """The answers in model order, and the sheet the Elements table is on."""
-    table = pkg.table("Elements")
-    sheet = table.sheet
-    col = {name: table.column_index(name) for name in ("ID", "Strand", "Level", "Status", "Evidence")}
-    for required in ("ID", "Status"):
-        if col[required] is None:
-            raise WorkbookError(pkg.issue(
-                "missing-column", f"the Elements table has no {required} column (renamed or deleted?)", sheet))
-
+def _read_elements(reading: Reading, model: Edition) -> tuple[list[ElementAnswer], dict[str, Place]]:
+    """The answers in model order, and where each element's status is."""
+    table = reading.table("Elements", required=("id", "status"))
+    found = reading.found
     answers: dict[str, ElementAnswer] = {}
-    for i, row in enumerate(table.rows):
-        element_id = as_text(row[col["ID"]])
+    places: dict[str, Place] = {}
+    for row in table:
+        element_id = row.text("id")
         if element_id is None:
-            if any(as_text(v) for v in row):
-                found.add("unknown-element", "a row with no element ID; give it back its ID", sheet,
-                          table.cell(i, col["ID"]))
+            if any(cells.text(row.get(key)) for key in table.positions):
+                found.add("unknown-element", "a row with no element ID; give it back its ID", row.place("id"))
             continue
         element = model.element(element_id) if model.has_element(element_id) else None
         if element is None or not element.scored:
             found.add("unknown-element", f"{element_id!r} is not a scored element of the {model.edition} model",
-                      sheet, table.cell(i, col["ID"]))
+                      row.place("id"))
             continue
         if element_id in answers:
             found.add("duplicate-element", f"{element_id} appears more than once; the first row was used",
-                      sheet, table.cell(i, col["ID"]))
+                      row.place("id"))
             continue
-        for name, expected in (("Strand", element.strand), ("Level", element.level)):
-            if col[name] is not None and row[col[name]] != expected and as_text(row[col[name]]) != expected:
+        for key, expected in (("strand", element.strand), ("level", element.level)):
+            shown = row.get(key)
+            if key in table.positions and shown != expected and cells.text(shown) != expected:
                 found.add("element-moved", f"{element_id} belongs to {expected!r}, but the row says "
-                          f"{as_text(row[col[name]])!r}", sheet, table.cell(i, col[name]))
-        status_cell = table.cell(i, col["Status"])
-        raw = row[col["Status"]]
+                          f"{cells.text(shown)!r}", row.place(key))
+        status_place = places[element_id] = row.place("status")
+        raw = row.get("status")
         try:
             parsed = parse_status(raw)
         except StatusError as exc:
-            found.add("unknown-status", f"{element_id}: {exc}", sheet, status_cell)
+            found.add("unknown-status", f"{element_id}: {exc}", status_place)
             parsed = None
         if parsed is not None and parsed.normalised:
             found.add("value-normalised", f"{element_id}: status {raw!r} read as {parsed.status.value!r}; "
-                      "pick it from the dropdown so the workbook counts it too", sheet, status_cell)
+                      "pick it from the dropdown so the workbook counts it too", status_place)
         answers[element_id] = ElementAnswer(
             id=element_id,
             strand=element.strand,
             level=element.level,
             status=parsed.status.value if parsed and parsed.status else None,
-            evidence=as_text(row[col["Evidence"]]) if col["Evidence"] is not None else None,
-            cell=status_cell,
+            evidence=row.text("evidence"),
+            cell=status_place.cell,
         )
 
     ordered = []
@@ -180,13 +159,12 @@ def _read_elements(pkg: Package, model: Edition, found: Collector) -> tuple[list
             ordered.append(answers[element.id])
         else:
             found.add("missing-element", f"{element.id} ({element.strand}, {element.level}) is missing from the "
-                      "Elements table; it counts as not answered", sheet)
-    return ordered, sheet
+                      "Elements table; it counts as not answered", Place(table.sheet, table="Elements"))
+    return ordered, places
 
 
-def _rate_strands(
-    pkg: Package, model: Edition, answers: list[ElementAnswer], sheet: str, found: Collector
-) -> list[StrandRating]:
+def _rate_strands(reading: Reading, model: Edition, answers: list[ElementAnswer],
+                  places: dict[str, Place]) -> list[StrandRating]:
     # Tally statuses per strand and level in one pass; elements missing from
     # the table count as unanswered, as the workbook's COUNTIFS would see them.
     tally: dict[tuple[str, str], Counter] = {(e.strand, e.level): Counter() for e in model.scored_elements}
@@ -198,14 +176,14 @@ def _rate_strands(
         counter = tally[answer.strand, answer.level]
         counter[None] -= 1
         counter[answer.status] += 1
-    shown = _shown_ratings(pkg, found)
+    shown = _shown_ratings(reading)
+    found = reading.found
     strands = []
     for strand in model.strand_names:
         levels = [_level_counts(level, tally[strand, level]) for level in SCORED_LEVELS]
         rating = rate([LevelCount(c.applicable, c.achieved) for c in levels])
-        _check_levels(strand, by_strand[strand], levels, sheet, found)
-        target_text, target_sheet, target_cell = shown.get(strand, {}).get("Target", (None, None, None))
-        target = _read_target(strand, target_text, rating.score, target_sheet, target_cell, found)
+        _check_levels(strand, by_strand[strand], levels, places, found)
+        target = _read_target(strand, shown.get(strand, {}).get("target", Named()), rating.score, found)
         _compare_cached(strand, shown.get(strand, {}), rating, found)
         target_score = label_score(target) if target else None
         strands.append(StrandRating(
@@ -233,19 +211,18 @@ def _level_counts(level: str, statuses: Counter) -> LevelCounts:
     )
 
 
-def _check_levels(
-    strand: str, rows: list[ElementAnswer], levels: list[LevelCounts], sheet: str, found: Collector
-) -> None:
+def _check_levels(strand: str, rows: list[ElementAnswer], levels: list[LevelCounts], places: dict[str, Place],
+                  found: Collector) -> None:
     blank = [r for r in rows if r.status is None]
     if blank:
         ids = ", ".join(r.id for r in blank[:8]) + (", ..." if len(blank) > 8 else "")
-        found.add("unanswered", f"{strand}: {len(blank)} element(s) have no status yet ({ids})", sheet, blank[0].cell)
-    first_cell = {lv: next((r.cell for r in rows if r.level == lv), None) for lv in SCORED_LEVELS}
+        found.add("unanswered", f"{strand}: {len(blank)} element(s) have no status yet ({ids})", places[blank[0].id])
+    first_place = {lv: next((places[r.id] for r in rows if r.level == lv), Place()) for lv in SCORED_LEVELS}
     for counts in levels:
         if counts.elements and counts.applicable == 0:
             found.add("level-all-not-applicable",
                       f"{strand}, {counts.level}: every element is Not applicable, so the level cannot be assessed",
-                      sheet, first_cell[counts.level])
+                      first_place[counts.level])
     complete = [c.applicable >= 1 and c.achieved == c.applicable for c in levels]
     for lower in range(len(levels)):
         if not complete[lower] and any(complete[lower + 1:]) and levels[lower].applicable:
@@ -254,54 +231,45 @@ def _check_levels(
                         and r.status not in (Status.ACHIEVED.value, Status.NOT_APPLICABLE.value)]
             found.add("lower-level-incomplete",
                       f"{strand}: {higher} is complete but {levels[lower].level} still has open elements "
-                      f"({', '.join(open_ids)})", sheet, first_cell[levels[lower].level])
+                      f"({', '.join(open_ids)})", first_place[levels[lower].level])
 
 
-def _shown_ratings(pkg: Package, found: Collector) -> dict[str, dict[str, tuple[Any, str, str]]]:
-    """Ratings table values by strand: column -> (value, sheet, cell)."""
-    table = pkg.table("Ratings")
-    strand_col = table.column_index("Strand")
-    if strand_col is None:
-        raise WorkbookError(pkg.issue("missing-column", "the Ratings table has no Strand column", table.sheet))
-    wanted = {name: table.column_index(name) for name in ("Current", "Score", "Target")}
-    shown: dict[str, dict[str, tuple[Any, str, str]]] = {}
-    for i, row in enumerate(table.rows):
-        strand = as_text(row[strand_col])
-        if strand is None:
-            continue
-        shown[strand] = {
-            name: (row[index] if index < len(row) else None, table.sheet, table.cell(i, index))
-            for name, index in wanted.items() if index is not None
-        }
+def _shown_ratings(reading: Reading) -> dict[str, dict[str, Named]]:
+    """Ratings table values by strand: column key -> value and place."""
+    table = reading.table("Ratings", required=("strand",))
+    shown: dict[str, dict[str, Named]] = {}
+    for row in table:
+        strand = row.text("strand")
+        if strand is not None:
+            shown[strand] = {key: Named(row.get(key), row.place(key))
+                             for key in ("current", "score", "target") if key in table.positions}
     return shown
 
 
-def _read_target(strand: str, value: Any, score: float, sheet: str | None, cell: str | None,
-                 found: Collector) -> str | None:
-    if sheet is None:
+def _read_target(strand: str, target: Named, score: float, found: Collector) -> str | None:
+    if not target.found:
         found.add("missing-target", f"{strand}: no row in the Ratings table, so no target")
         return None
-    if as_text(value) is None:
-        found.add("missing-target", f"{strand}: no target rating", sheet, cell)
+    if cells.text(target.value) is None:
+        found.add("missing-target", f"{strand}: no target rating", target.place)
         return None
-    target = found.choice(value, LABELS, what=f"{strand}: target", code="unknown-target", sheet=sheet, cell=cell)
-    if target is not None and label_score(target) < score:
-        found.add("target-below-current",
-                  f"{strand}: the target {target!r} is below the current rating", sheet, cell)
-    return target
+    label = found.choice(target.value, LABELS, what=f"{strand}: target", code="unknown-target", place=target.place)
+    if label is not None and label_score(label) < score:
+        found.add("target-below-current", f"{strand}: the target {label!r} is below the current rating", target.place)
+    return label
 
 
-def _compare_cached(strand: str, shown: dict[str, tuple[Any, str, str]], rating, found: Collector) -> None:
+def _compare_cached(strand: str, shown: dict[str, Named], rating, found: Collector) -> None:
     """Warn where a formula's cached value disagrees with the recomputed rating."""
-    for column, expected in (("Current", rating.label), ("Score", rating.score)):
-        value, sheet, cell = shown.get(column, (None, None, None))
+    for key, expected in (("current", rating.label), ("score", rating.score)):
+        value = shown.get(key, Named()).value
         if value in (None, ""):
             continue  # never calculated (written by lga_xl, not yet opened in Excel)
-        same = (value == expected) if column == "Current" else _number_equal(value, expected)
+        same = (value == expected) if key == "current" else _number_equal(value, expected)
         if not same:
             found.add("cached-value-mismatch",
-                      f"{strand}: the workbook shows {column} {value!r} but the statuses give {expected!r}; "
-                      "has the formula been typed over?", sheet, cell)
+                      f"{strand}: the workbook shows {key.capitalize()} {value!r} but the statuses give "
+                      f"{expected!r}; has the formula been typed over?", shown[key].place)
 
 
 def _number_equal(value: Any, expected: float) -> bool:

@@ -1,0 +1,299 @@
+"""The workbook kinds lga_xl knows: one registry the readers, the import, the
+store, the consolidated outputs, the command line and the demo all go through.
+
+Each :class:`Kind` says what it is (its name, the template versions it reads
+through their contracts, its model class) and how it is written, read,
+flattened into the store and described on the command line.  Readers and
+writers are named as ``module:function`` and imported only when used, so that
+the pure modules and the Excel functions never load openpyxl or calamine.
+
+A workbook whose hidden sheet names a kind not listed here is refused with
+``unknown-kind``: it is never routed to another kind's reader.
+
+Example:
+    >>> [kind.name for kind in KINDS.values()]
+    ['self-assessment', 'levy-plan']
+    >>> kind("levy-plan").versions, kind("levy-plan").current.version
+    (('1.0',), '1.0')
+    >>> [table.name for table in kind("levy-plan").store_tables]
+    ['levy_plans', 'schools', 'planned_starts', 'transfers']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import types
+import typing
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+from .contract import Contract, Table
+
+
+class UnknownKind(ValueError):
+    """A kind name that is not in the registry."""
+
+
+# Public API: how a kind is flattened into the store.
+
+
+@dataclass(frozen=True)
+class StoreColumn:
+    """One column of a store table: its name, SQLite type and how its value is taken."""
+
+    name: str
+    sql_type: str  # TEXT, REAL or INTEGER
+    get: Callable[[Any], Any]
+    kind: str = ""  # the contract's value kind (money, date, percent, ...), for formatting
+
+
+@dataclass(frozen=True)
+class StoreTable:
+    """A store table of one kind; ``rows`` gives its rows from a result (None: one row, the result)."""
+
+    name: str
+    columns: tuple[StoreColumn, ...]
+    rows: Callable[[Any], Iterable[Any]] | None = None
+    section: str = ""  # its name among the consolidated tables (CSV file, DataFrame); the table's name if blank
+    title: str = ""  # its sheet in the consolidated workbook
+
+    @property
+    def section_name(self) -> str:
+        return self.section or self.name
+
+    @property
+    def per_return(self) -> bool:
+        return self.rows is None
+
+
+def sql_value(value: Any) -> Any:
+    """A model value as SQLite stores it: money as REAL (already to the penny), dates ISO."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _sql_type(annotation: Any) -> str | None:
+    """TEXT, REAL or INTEGER for a scalar annotation; None for lists and models."""
+    options = typing.get_args(annotation) if isinstance(annotation, types.UnionType) else (annotation,)
+    scalars = [option for option in options if option is not type(None)]
+    if len(scalars) != 1:
+        return None
+    (scalar,) = scalars
+    if scalar in (int, bool):
+        return "INTEGER"
+    if scalar in (float, Decimal):
+        return "REAL"
+    if scalar in (str, dt.date, dt.datetime) or typing.get_origin(scalar) is typing.Literal:
+        return "TEXT"
+    return None
+
+
+def _getter(attribute: str) -> Callable[[Any], Any]:
+    return lambda item: sql_value(getattr(item, attribute))
+
+
+def model_columns(model: type, names: Iterable[str] | None = None, *, rename: dict[str, str] | None = None,
+                  kinds: Mapping[str, str] | None = None) -> tuple[StoreColumn, ...]:
+    """Store columns for a model's scalar fields (all, or ``names`` in that order).
+
+    ``kinds`` gives a field's value kind (money, percent, ...) where the
+    contract knows it; dates are known from the model.
+    """
+    rename, kinds = rename or {}, kinds or {}
+    fields = model.model_fields
+    columns = []
+    for name in names if names is not None else fields:
+        annotation = fields[name].annotation
+        sql_type = _sql_type(annotation)
+        if sql_type is not None:
+            kind_of = kinds.get(name) or ("date" if dt.date in typing.get_args(annotation) + (annotation,) else "")
+            columns.append(StoreColumn(rename.get(name, name), sql_type, _getter(name), kind_of))
+    return tuple(columns)
+
+
+def contract_columns(contract: Contract, model: type, *, skip: Iterable[str] = ()) -> tuple[StoreColumn, ...]:
+    """Store columns for every named cell of a contract that fills a model field, in contract order."""
+    skipped = set(skip)
+    names = [n for n in contract.names() if n.field and n.field not in skipped and n.field in model.model_fields]
+    return model_columns(model, [n.field for n in names], kinds={n.field: n.kind for n in names})
+
+
+def table_kinds(table: Table) -> dict[str, str]:
+    """Column key -> value kind of a contract table, for :func:`model_columns`."""
+    return {column.key: column.kind for column in table.columns}
+
+
+# Public API: the kinds.
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A workbook kind and everything lga_xl does with it."""
+
+    name: str
+    title: str
+    contracts_module: str
+    model_path: str
+    reader_path: str  # "module:function(pkg, contract) -> model"
+    writer_path: str  # "module:function(path, **options) -> Path"
+    store: Callable[[Kind], tuple[StoreTable, ...]] = field(repr=False)
+    describe: Callable[[Any], list[str]] = field(repr=False, default=lambda result: [])
+
+    @cached_property
+    def contracts(self) -> dict[str, Contract]:
+        """Template version -> contract, oldest first; the last is what ``lga-xl new`` writes."""
+        return importlib.import_module(self.contracts_module).CONTRACTS
+
+    @property
+    def versions(self) -> tuple[str, ...]:
+        return tuple(self.contracts)
+
+    @property
+    def current(self) -> Contract:
+        return list(self.contracts.values())[-1]
+
+    @cached_property
+    def model(self) -> type:
+        return _resolve(self.model_path)
+
+    @property
+    def reader(self) -> Callable[..., Any]:
+        return _resolve(self.reader_path)
+
+    @property
+    def writer(self) -> Callable[..., Any]:
+        return _resolve(self.writer_path)
+
+    @cached_property
+    def store_tables(self) -> tuple[StoreTable, ...]:
+        return self.store(self)
+
+
+def _resolve(path: str) -> Any:
+    module, _, attribute = path.partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+def _self_assessment_store(kind: Kind) -> tuple[StoreTable, ...]:
+    from .models import ElementAnswer
+    from .rating import SCORED_LEVELS
+
+    def level_count(index: int, attribute: str) -> Callable[[Any], Any]:
+        return lambda strand: getattr(strand.levels[index], attribute)
+
+    ratings = (
+        StoreColumn("position", "INTEGER", lambda pair: pair[0]),
+        *(StoreColumn(c.name, c.sql_type, lambda pair, get=c.get: get(pair[1])) for c in (
+            StoreColumn("strand", "TEXT", _getter("strand")),
+            StoreColumn("current", "TEXT", _getter("current")),
+            StoreColumn("score", "REAL", _getter("score")),
+            StoreColumn("target", "TEXT", _getter("target")),
+            StoreColumn("target_score", "REAL", _getter("target_score")),
+            StoreColumn("gap", "REAL", _getter("gap")),
+            StoreColumn("plus_rule", "TEXT", _getter("plus_rule")),
+            *(StoreColumn(f"{level.lower()}_{count}", "INTEGER", level_count(index, count))
+              for index, level in enumerate(SCORED_LEVELS) for count in ("achieved", "applicable")),
+            StoreColumn("unanswered", "INTEGER", lambda strand: sum(level.unanswered for level in strand.levels)),
+        )),
+    )
+    elements = (
+        StoreColumn("position", "INTEGER", lambda pair: pair[0]),
+        *(StoreColumn(c.name, c.sql_type, lambda pair, get=c.get: get(pair[1]))
+          for c in model_columns(ElementAnswer, rename={"id": "element_id"})),
+    )
+    return (
+        StoreTable("strand_ratings", ratings, lambda result: enumerate(result.strands, start=1), "ratings",
+                   "Ratings"),
+        StoreTable("element_statuses", elements, lambda result: enumerate(result.elements, start=1), "elements",
+                   "Elements"),
+    )
+
+
+def _levy_plan_store(kind: Kind) -> tuple[StoreTable, ...]:
+    from .models import PlannedStartRow, SchoolRow, TransferRow
+
+    def council_schools(plan: Any) -> list[Any]:
+        return [school for school in plan.schools if school.in_council_levy]
+
+    def engaged(plan: Any) -> int:
+        urns = {start.urn for start in plan.planned_starts if start.urn}
+        return sum(1 for school in council_schools(plan) if school.urn in urns)
+
+    summary = (
+        *contract_columns(kind.current, kind.model, skip=("organisation", "region")),
+        StoreColumn("spend_share", "REAL",  # planned in-year spend as a share of the funds entering
+                    lambda plan: float(plan.planned_spend / plan.funds_in) if plan.funds_in else None),
+        StoreColumn("schools", "INTEGER", lambda plan: len(council_schools(plan))),  # in the council's levy
+        StoreColumn("schools_engaged", "INTEGER", engaged),  # of those, with at least one planned start
+        StoreColumn("planned_starts", "INTEGER", lambda plan: len(plan.planned_starts)),
+    )
+    def rows_of(model: type, table: str) -> tuple[StoreColumn, ...]:
+        return model_columns(model, rename={"row": "position"}, kinds=table_kinds(kind.current.table(table)))
+
+    return (
+        StoreTable("levy_plans", summary, title="Levy plans"),
+        StoreTable("schools", rows_of(SchoolRow, "Schools"), lambda plan: plan.schools, title="Schools"),
+        StoreTable("planned_starts", rows_of(PlannedStartRow, "PlannedStarts"), lambda plan: plan.planned_starts,
+                   title="Planned starts"),
+        StoreTable("transfers", rows_of(TransferRow, "Transfers"), lambda plan: plan.transfers, title="Transfers"),
+    )
+
+
+def _describe_self_assessment(result: Any) -> list[str]:
+    lines = [f"{result.organisation or '(no name)'} ({result.region or 'no region'}), "
+             f"{result.assessment_type or '?'} assessment, overall score {result.overall_score:.2f}"]
+    for strand in result.strands:
+        target = f"target {strand.target}" if strand.target else "no target"
+        lines.append(f"  {strand.strand:45} {strand.current:13} {strand.score:.1f}  {target}")
+    return lines
+
+
+def _describe_levy_plan(plan: Any) -> list[str]:
+    in_levy = sum(1 for school in plan.schools if school.in_council_levy)
+    expiry = (f"{plan.expiring_funds:,.2f} in {plan.expiry_month_count} month(s), first {plan.first_expiry_month:%B %Y}"
+              if plan.first_expiry_month else f"none in the {len(plan.forecast)}-month forecast")
+    rate = f"Transfer headroom at {plan.statutory_transfer_rate:.0%}"
+    return [
+        f"{plan.organisation or '(no name)'}, levy plan {plan.tax_year}: levy {plan.annual_levy:,.2f}, transfer "
+        f"headroom {plan.headroom_statutory:,.2f} at the statutory {plan.statutory_transfer_rate:.0%}",
+        f"  {'Annual levy':28} {plan.annual_levy:>16,.2f}",
+        f"  {'Funds in (plan year)':28} {plan.funds_in:>16,.2f}",
+        f"  {'Transfer headroom at 10%':28} {plan.headroom_10:>16,.2f}",
+        f"  {'Transfer headroom at 25%':28} {plan.headroom_25:>16,.2f}",
+        f"  {rate:28} {plan.headroom_statutory:>16,.2f}  (statutory rate)",
+        f"  {'Schools in council levy':28} {in_levy:>16}",
+        f"  {'Schools levy share':28} {plan.schools_levy_share:>16,.2f}",
+        f"  {'Schools planned spend':28} {plan.schools_planned_spend:>16,.2f}",
+        f"  {'Expiring funds':28} {expiry}",
+    ]
+
+
+KINDS: dict[str, Kind] = {k.name: k for k in (
+    Kind("self-assessment", "Maturity Model self-assessment", "lga_xl.contracts.self_assessment",
+         "lga_xl.models:SelfAssessment", "lga_xl.readers.self_assessment:read_self_assessment_package",
+         "lga_xl.writers.self_assessment:new_self_assessment", _self_assessment_store, _describe_self_assessment),
+    Kind("levy-plan", "Schools apprenticeship levy plan", "lga_xl.contracts.levy_plan",
+         "lga_xl.models:LevyPlan", "lga_xl.readers.levy_plan:read_levy_plan_package",
+         "lga_xl.writers.levy_plan:new_levy_plan", _levy_plan_store, _describe_levy_plan),
+)}
+
+
+def kind(name: str) -> Kind:
+    """The registered kind called ``name``.
+
+    Raises:
+        UnknownKind: no such kind.
+    """
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise UnknownKind(f"{name!r} is not a kind of workbook lga_xl knows ({', '.join(KINDS)})") from None

@@ -1,0 +1,125 @@
+"""What every reader does the same way: find named cells and table columns by contract.
+
+A reader gets a :class:`Reading` (the opened package, the contract of its
+template version, and the issues found so far), asks it for named cells and
+tables by the names the contract declares, and reads each table row through
+a :class:`Row`, which knows the cell of every column for locating issues.
+Columns are found by header, so moved tables and re-ordered columns read the
+same; a column the reader needs but the table has lost is ``missing-column``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .. import cells
+from ..contract import Contract, Table
+from ..issues import WorkbookError
+from .fields import NOWHERE, Collector
+from .package import Package, Place, TableData
+
+
+@dataclass(frozen=True)
+class Named:
+    """A named cell's value and place (value None and place NOWHERE when the name is gone)."""
+
+    value: Any = None
+    place: Place = NOWHERE
+
+    @property
+    def found(self) -> bool:
+        return self.place is not NOWHERE
+
+
+class Row:
+    """One data row of a table, its values by column key."""
+
+    def __init__(self, table: TableRows, index: int, values: list[Any]):
+        self._table = table
+        self.index = index  # 0-based data row
+        self._values = values
+
+    @property
+    def number(self) -> int:
+        """The worksheet row."""
+        return self._table.data.first_row + self.index
+
+    def get(self, key: str) -> Any:
+        """The cell's value, None when blank or when the column is missing."""
+        position = self._table.positions.get(key)
+        if position is None or position >= len(self._values):
+            return None
+        value = self._values[position]
+        return None if value == "" else value
+
+    def text(self, key: str) -> str | None:
+        return cells.text(self.get(key))
+
+    def place(self, key: str | None = None) -> Place:
+        """Where a column's cell is (the row's first cell when the column is missing)."""
+        position = self._table.positions.get(key) if key else None
+        return self._table.data.place(self.index, position)
+
+    def cell(self, key: str) -> str:
+        return self.place(key).cell or ""
+
+    def entered(self, keys: Iterable[str]) -> bool:
+        """True when any of these columns holds something."""
+        return any(self.text(key) is not None for key in keys)
+
+
+class TableRows:
+    """A table read from the package, its columns found by the contract's headers."""
+
+    def __init__(self, spec: Table, data: TableData):
+        self.spec = spec
+        self.data = data
+        self.positions = {c.key: i for c in spec.columns if (i := data.column_index(c.header)) is not None}
+
+    @property
+    def sheet(self) -> str:
+        return self.data.sheet
+
+    def __iter__(self) -> Iterator[Row]:
+        for index, values in enumerate(self.data.rows):
+            yield Row(self, index, values)
+
+    def row_at(self, worksheet_row: int) -> Row:
+        index = worksheet_row - self.data.first_row
+        return Row(self, index, self.data.rows[index])
+
+
+class Reading:
+    """One package being read against the contract of its template version."""
+
+    def __init__(self, pkg: Package, contract: Contract):
+        self.pkg = pkg
+        self.contract = contract
+        self.found = Collector(pkg.display)
+        if pkg.has_macros:
+            self.found.add("has-macros", "the workbook contains macros; they were ignored and not run")
+
+    def named(self, name: str) -> Named:
+        """A named cell of the contract; ``missing-name`` when the name was deleted."""
+        target = self.pkg.name_value(name)
+        if target is None:
+            self.found.add("missing-name", f"the named cell {name} is missing (deleted?)", Place(name=name))
+            return Named()
+        return Named(target.value, target.place)
+
+    def table(self, name: str, required: Iterable[str] = ()) -> TableRows:
+        """A table of the contract; raises ``missing-column`` when a required column is gone."""
+        spec = self.contract.table(name)
+        rows = TableRows(spec, self.pkg.table(name))
+        for key in required:
+            if key not in rows.positions:
+                raise WorkbookError(self.pkg.issue(
+                    "missing-column", f"the {name} table has no {spec.column(key).header} column (renamed or "
+                    "deleted?)", rows.sheet, table=name, column=spec.column(key).header))
+        return rows
+
+    @property
+    def input_hash(self) -> str:
+        return self.pkg.input_hash(self.contract)
