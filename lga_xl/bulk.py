@@ -9,7 +9,7 @@ its contents are kept too.
 
 Example:
     >>> import tempfile, pathlib
-    >>> from lga_xl.writers.self_assessment import new_self_assessment
+    >>> from lga_xl import new_self_assessment
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> _ = new_self_assessment(folder / "a.xlsx", org_name="Exampleshire", region="London")
     >>> _ = (folder / "notes.txt").write_text("not a return")
@@ -34,8 +34,9 @@ from pathlib import Path
 from typing import Any
 
 from .issues import Issue, WorkbookError
+from .kinds import kind, sql_value
 from .readers import read_workbook
-from .store import ParsedReturn, ReturnStore
+from .store import ISSUE_FIELDS, RETURN_FIELDS, ParsedReturn, ReturnStore
 
 READ_SUFFIXES = {".xlsx", ".xlsm", ".xls"}  # .xls is read so that it is rejected with advice, not ignored
 PARALLEL_FROM = 16  # below this many files a process pool costs more than it saves
@@ -164,91 +165,29 @@ def parse_file(path: str | Path) -> ParsedReturn:
 
 
 def flatten(result: Any, file_info: dict[str, Any]) -> ParsedReturn:
-    """A read result as store rows (the record and its child tables)."""
+    """A read result as store rows: the return's record, its issues and its kind's store tables."""
     errors = sum(1 for i in result.issues if i.severity == "error")
     record = {
-        **dict.fromkeys(("region", "org_type", "template_version", "edition", "assessment_date", "tax_year",
-                         "overall_score")),
+        **{name: sql_value(getattr(result, name, None)) for name in RETURN_FIELDS},
         **file_info,
         "org_key": _org_key(result.organisation),
         "kind": result.kind,
         "assessment_type": getattr(result, "assessment_type", None) or "",
         "content_hash": result.input_hash,
         "status": "rejected" if errors else "imported",
-        "organisation": result.organisation,
-        "template_version": result.template_version,
         "errors": errors,
         "warnings": len(result.issues) - errors,
     }
     rows = {"issues": [_issue_row(i) for i in result.issues]}
-    if result.kind == "self-assessment":
-        _flatten_self_assessment(result, record, rows)
-    else:
-        _flatten_levy_plan(result, record, rows)
+    for table in kind(result.kind).store_tables:
+        items = [result] if table.per_return else table.rows(result)
+        rows[table.name] = [{column.name: column.get(item) for column in table.columns} for item in items]
     return ParsedReturn(record, rows)
-
-
-def _flatten_self_assessment(result, record: dict[str, Any], rows: dict[str, list[tuple]]) -> None:
-    record.update(region=result.region, org_type=result.org_type, edition=result.edition,
-                  assessment_date=_iso(result.assessment_date), overall_score=result.overall_score)
-    rows["strand_ratings"] = [
-        (position, s.strand, s.current, s.score, s.target, s.target_score, s.gap, s.plus_rule,
-         *(n for level in s.levels for n in (level.achieved, level.applicable)),
-         sum(level.unanswered for level in s.levels))
-        for position, s in enumerate(result.strands, start=1)
-    ]
-    rows["element_statuses"] = [
-        (position, e.id, e.strand, e.level, e.status, e.evidence, e.cell)
-        for position, e in enumerate(result.elements, start=1)
-    ]
-
-
-def _flatten_levy_plan(plan, record: dict[str, Any], rows: dict[str, list[tuple]]) -> None:
-    record.update(region=plan.region, tax_year=plan.tax_year)
-    engaged = {start.urn for start in plan.planned_starts if start.urn}
-    council_schools = [school for school in plan.schools if school.in_council_levy]
-    rows["levy_plans"] = [(
-        plan.tax_year, _money(plan.total_pay_bill), _money(plan.english_percent), _money(plan.annual_levy),
-        _money(plan.funds_in), _money(plan.previous_year_funds), _money(plan.opening_balance),
-        _money(plan.transfers_committed), _money(plan.transfers_planned), _money(plan.transfer_allowance_10),
-        _money(plan.transfer_allowance_25), _money(plan.statutory_transfer_rate),
-        _money(plan.transfer_allowance_statutory), _money(plan.headroom_10), _money(plan.headroom_25),
-        _money(plan.headroom_statutory), _money(plan.over_committed), _money(plan.schools_levy_share),
-        _money(plan.schools_planned_spend), _money(plan.planned_spend),
-        float(plan.planned_spend / plan.funds_in) if plan.funds_in else None,
-        plan.public_sector_target_starts, _money(plan.expiring_funds), len(council_schools),
-        sum(1 for school in council_schools if school.urn in engaged), len(plan.planned_starts),
-    )]
-    rows["schools"] = [
-        (s.row, s.urn, s.name, s.type, int(s.in_council_levy), _money(s.pay_bill), s.headcount,
-         _money(s.levy_share), _money(s.planned_spend), _money(s.balance))
-        for s in plan.schools
-    ]
-    rows["planned_starts"] = [
-        (p.row, p.urn, p.standard, p.title, p.level, _iso(p.start_date), p.duration_months, _money(p.price),
-         _money(p.band_max), _money(p.above_cap), _money(p.in_year_cost))
-        for p in plan.planned_starts
-    ]
-    rows["transfers"] = [
-        (t.row, t.recipient, t.standard, _iso(t.start_date), t.duration_months, _money(t.price),
-         _money(t.in_year_cost))
-        for t in plan.transfers
-    ]
-
-
-def _money(value) -> float | None:
-    """Money for the store: REAL, already rounded to the penny by the levy rules."""
-    return None if value is None else float(value)
-
-
-def _iso(day) -> str | None:
-    return day.isoformat() if day else None
 
 
 def _unreadable(file_info: dict[str, Any], issue: Issue) -> ParsedReturn:
     record = {
-        **dict.fromkeys(("organisation", "region", "org_type", "template_version", "edition", "assessment_date",
-                         "tax_year", "overall_score")),
+        **dict.fromkeys(RETURN_FIELDS),
         **file_info,
         "org_key": "",
         "kind": "unknown",
@@ -262,8 +201,9 @@ def _unreadable(file_info: dict[str, Any], issue: Issue) -> ParsedReturn:
     return ParsedReturn(record, {"issues": [_issue_row(issue)]})
 
 
-def _issue_row(issue: Issue) -> tuple:
-    return (issue.file, issue.sheet, issue.cell, issue.severity, issue.code, issue.message)
+def _issue_row(issue: Issue) -> dict[str, Any]:
+    return dict(zip(ISSUE_FIELDS, (issue.file, issue.sheet, issue.cell, issue.severity, issue.code, issue.message,
+                                   issue.table, issue.column, issue.row, issue.name)))
 
 
 def _org_key(name: str | None) -> str:
@@ -274,9 +214,9 @@ def _outcome(parsed: ParsedReturn, return_id: int, added: bool) -> FileOutcome:
     record = parsed.record
     reason = None
     if parsed.status == "rejected":
-        first = next(row for row in parsed.rows["issues"] if row[3] == "error")
-        place = f"{first[1]}!{first[2]}: " if first[1] and first[2] else ""
-        reason = f"{place}[{first[4]}] {first[5]}"
+        first = next(row for row in parsed.rows["issues"] if row["severity"] == "error")
+        place = f"{first['sheet']}!{first['cell']}: " if first["sheet"] and first["cell"] else ""
+        reason = f"{place}[{first['code']}] {first['message']}"
     outcome = parsed.status if parsed.status == "rejected" else ("imported" if added else "unchanged")
     return FileOutcome(record["file_path"], outcome, return_id, record["kind"], record["organisation"], reason)
 

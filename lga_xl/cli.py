@@ -60,7 +60,7 @@ def new_self_assessment_command(org_name, region, org_type, assessment_type, out
 
 
 def _tax_year_option(ctx, param, value: str) -> str:
-    from .writers.levy_plan import plan_start_of
+    from .contracts.levy_plan import plan_start_of
 
     try:
         plan_start_of(value)
@@ -164,11 +164,12 @@ def import_command(paths, db: Path, out: Path, no_workbook: bool, csv_folder: Pa
     import sqlite3
 
     from .bulk import import_returns
+    from .store import StoreError
 
     try:
         report = import_returns(paths, db=db, out=None if no_workbook else out, jobs=jobs, progress=_progress())
-    except (sqlite3.Error, ValueError) as exc:  # the store cannot be opened or is of a newer version
-        click.echo(f"Error: store {db}: {exc}", err=True)
+    except (sqlite3.Error, StoreError) as exc:  # the store cannot be opened or is of a newer version
+        click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_UNREADABLE)
     for outcome in report.files:
         if outcome.outcome in ("rejected", "skipped"):
@@ -238,33 +239,9 @@ def _print_issues(path: Path, issues: list[Issue], as_json: bool) -> None:
 
 
 def _describe(result) -> str:
-    if result.kind == "self-assessment":
-        lines = [f"{result.organisation or '(no name)'} ({result.region or 'no region'}), "
-                 f"{result.assessment_type or '?'} assessment, overall score {result.overall_score:.2f}"]
-        for strand in result.strands:
-            target = f"target {strand.target}" if strand.target else "no target"
-            lines.append(f"  {strand.strand:45} {strand.current:13} {strand.score:.1f}  {target}")
-        return "\n".join(lines)
-    return _describe_levy_plan(result)
+    from .kinds import kind
 
-
-def _describe_levy_plan(plan) -> str:
-    in_levy = sum(1 for school in plan.schools if school.in_council_levy)
-    expiry = (f"{plan.expiring_funds:,.2f} in {plan.expiry_month_count} month(s), first {plan.first_expiry_month:%B %Y}"
-              if plan.first_expiry_month else "none in the 36-month forecast")
-    return "\n".join([
-        f"{plan.organisation or '(no name)'}, levy plan {plan.tax_year}",
-        f"  {'Annual levy':28} {plan.annual_levy:>16,.2f}",
-        f"  {'Funds in (plan year)':28} {plan.funds_in:>16,.2f}",
-        f"  {'Transfer headroom at 10%':28} {plan.headroom_10:>16,.2f}",
-        f"  {'Transfer headroom at 25%':28} {plan.headroom_25:>16,.2f}",
-        f"  {f'Transfer headroom at {plan.statutory_transfer_rate:.0%}':28} {plan.headroom_statutory:>16,.2f}"
-        f"  (statutory rate)",
-        f"  {'Schools in council levy':28} {in_levy:>16}",
-        f"  {'Schools levy share':28} {plan.schools_levy_share:>16,.2f}",
-        f"  {'Schools planned spend':28} {plan.schools_planned_spend:>16,.2f}",
-        f"  {'Expiring funds':28} {expiry}",
-    ])
+    return "\n".join(kind(result.kind).describe(result))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,85 +27,65 @@ from .benchmarks import (
     levy_benchmarks,
     maturity_benchmarks,
 )
+from .kinds import KINDS, StoreTable
 from .maturity import load_edition
 from .rating import LABELS
-from .store import ReturnStore
+from .store import ReturnStore, quoted
 
 # The latest self-assessment (Self) of each council stands for it in benchmarks.
 _LATEST_SELF = "SELECT id, region FROM latest_returns WHERE kind = 'self-assessment' AND assessment_type = 'Self'"
+# A return without a region (a levy plan may leave it blank) takes its council's self-assessment region.
+_REGION = ("COALESCE(r.region, (SELECT s.region FROM latest_returns s WHERE s.org_key = r.org_key"
+           " AND s.kind = 'self-assessment' LIMIT 1)) AS region")
+_LATEST = "CASE WHEN l.id IS NULL THEN 'No' ELSE 'Yes' END AS latest"
 
-QUERIES = {
-    "returns": """
-        SELECT r.id AS return_id, r.file_name AS file, r.status, r.kind, r.organisation, r.region, r.org_type,
-               r.assessment_type, r.assessment_date, r.tax_year, r.overall_score, r.errors, r.warnings,
-               CASE WHEN l.id IS NULL THEN 'No' ELSE 'Yes' END AS latest, r.imported_at, r.file_path
-        FROM returns r LEFT JOIN latest_returns l ON l.id = r.id
-        ORDER BY r.id""",
-    "ratings": """
-        SELECT r.id AS return_id, r.organisation, r.region, r.assessment_type, r.assessment_date,
-               CASE WHEN l.id IS NULL THEN 'No' ELSE 'Yes' END AS latest,
-               s.strand, s.current, s.score, s.target, s.target_score, s.gap,
-               s.developing_achieved, s.maturing_achieved, s.mature_achieved, s.unanswered
-        FROM strand_ratings s JOIN returns r ON r.id = s.return_id LEFT JOIN latest_returns l ON l.id = r.id
-        WHERE r.status = 'imported'
-        ORDER BY r.org_key, r.assessment_type, r.assessment_date, r.id, s.position""",
-    "elements": """
-        SELECT r.id AS return_id, r.organisation, r.assessment_type, e.element_id, e.strand, e.level, e.status, e.evidence
-        FROM element_statuses e JOIN returns r ON r.id = e.return_id
-        WHERE r.status = 'imported'
-        ORDER BY r.id, e.position""",
-    "levy_plans": """
-        SELECT r.id AS return_id, r.organisation,
-               COALESCE(r.region, (SELECT s.region FROM latest_returns s
-                                   WHERE s.org_key = r.org_key AND s.kind = 'self-assessment' LIMIT 1)) AS region,
-               p.tax_year, p.total_pay_bill, p.english_percent, p.annual_levy, p.funds_in, p.previous_year_funds,
-               p.transfer_allowance_10, p.transfer_allowance_25, p.statutory_transfer_rate,
-               p.transfer_allowance_statutory, p.transfers_committed, p.transfers_planned, p.headroom_10,
-               p.headroom_25, p.headroom_statutory, p.over_committed,
-               p.schools_levy_share, p.schools_planned_spend, p.planned_spend, p.spend_share, p.expiring_funds,
-               p.schools, p.schools_engaged, p.planned_starts, p.public_sector_target_starts,
-               CASE WHEN l.id IS NULL THEN 'No' ELSE 'Yes' END AS latest
-        FROM levy_plans p JOIN returns r ON r.id = p.return_id LEFT JOIN latest_returns l ON l.id = r.id
-        WHERE r.status = 'imported'
-        ORDER BY r.org_key, p.tax_year, r.id""",
-    "schools": """
-        SELECT r.id AS return_id, r.organisation, s.urn, s.name, s.type, s.in_council_levy, s.pay_bill,
-               s.headcount, s.levy_share, s.planned_spend, s.balance
-        FROM schools s JOIN returns r ON r.id = s.return_id WHERE r.status = 'imported'
-        ORDER BY r.id, s.position""",
-    "planned_starts": """
-        SELECT r.id AS return_id, r.organisation, p.urn, p.standard, p.title, p.level, p.start_date,
-               p.duration_months, p.price, p.band_max, p.above_cap, p.in_year_cost
-        FROM planned_starts p JOIN returns r ON r.id = p.return_id WHERE r.status = 'imported'
-        ORDER BY r.id, p.position""",
-    "transfers": """
-        SELECT r.id AS return_id, r.organisation, t.recipient, t.standard, t.start_date, t.duration_months,
-               t.price, t.in_year_cost
-        FROM transfers t JOIN returns r ON r.id = t.return_id WHERE r.status = 'imported'
-        ORDER BY r.id, t.position""",
-    "issues": """
-        SELECT i.file, i.sheet, i.cell, i.severity, i.code, i.message, r.id AS return_id, r.organisation, r.status
-        FROM issues i JOIN returns r ON r.id = i.return_id
-        ORDER BY r.id, i.id""",
-}
+RETURNS_QUERY = f"""
+    SELECT r.id AS return_id, r.file_name AS file, r.status, r.kind, r.organisation, r.region, r.org_type,
+           r.assessment_type, r.assessment_date, r.tax_year, r.overall_score, r.errors, r.warnings,
+           {_LATEST}, r.imported_at, r.file_path
+    FROM returns r LEFT JOIN latest_returns l ON l.id = r.id
+    ORDER BY r.id"""
+ISSUES_QUERY = """
+    SELECT i.file, i.sheet, i.cell, i.severity, i.code, i.message, r.id AS return_id, r.organisation, r.status
+    FROM issues i JOIN returns r ON r.id = i.return_id
+    ORDER BY r.id, i.id"""
+# Columns of the returns table shown beside a kind's own: what tells its returns apart.
+_IDENTITY = {"self-assessment": ("assessment_type", "assessment_date")}
 
 
 @dataclass
 class Section:
-    """One table of the consolidated output: snake_case columns and rows."""
+    """One table of the consolidated output: snake_case columns, rows, and each column's value kind."""
 
     name: str
     columns: list[str]
     rows: list[tuple]
+    kinds: dict[str, str] = field(default_factory=dict)
+    title: str = ""  # the consolidated workbook's sheet
+
+
+def kind_query(kind_name: str, table: StoreTable, present: list[str]) -> str:
+    """The rows of one of a kind's store tables, imported returns only, with their council."""
+    identity = "".join(f", r.{column}" for column in _IDENTITY.get(kind_name, ()))
+    columns = ", ".join(f"t.{quoted(c.name)}" for c in table.columns if c.name != "position" and c.name in present)
+    order = "" if table.per_return else ", t.position"
+    return (f"SELECT r.id AS return_id, r.organisation, {_REGION}{identity}, {_LATEST}, {columns} "
+            f"FROM {table.name} t JOIN returns r ON r.id = t.return_id LEFT JOIN latest_returns l ON l.id = r.id "
+            f"WHERE r.status = 'imported' ORDER BY r.org_key, r.id{order}")
 
 
 def load_sections(db: str | Path) -> list[Section]:
     """Every consolidated table, benchmarks included, in workbook order."""
     with ReturnStore(db) as store:
-        sections = []
-        for name, sql in QUERIES.items():
-            columns, rows = store.query(sql)
-            sections.append(Section(name, columns, list(rows)))
+        columns, rows = store.query(RETURNS_QUERY)
+        sections = [Section("returns", columns, list(rows), {"assessment_date": "date"}, "Returns")]
+        for kind_name, workbook_kind in KINDS.items():
+            for table in workbook_kind.store_tables:
+                columns, rows = store.query(kind_query(kind_name, table, store.columns(table.name)))
+                kinds = {c.name: c.kind for c in table.columns if c.kind}
+                sections.append(Section(table.section_name, columns, list(rows), kinds, table.title))
+        columns, rows = store.query(ISSUES_QUERY)
+        sections.append(Section("issues", columns, list(rows), title="Issues"))
         benchmarks, maturity = _benchmark_sections(store)
     _add_comparisons(section_map(sections)["ratings"], maturity)
     return sections + benchmarks
@@ -135,9 +115,7 @@ def _benchmark_sections(store: ReturnStore) -> tuple[list[Section], list[Maturit
     maturity = maturity_benchmarks([(regions[i], s) for i, s in scores.items() if len(s) == len(strands)], strands)
 
     _, rows = store.query(
-        "SELECT COALESCE(r.region, (SELECT s.region FROM latest_returns s WHERE s.org_key = r.org_key"
-        "   AND s.kind = 'self-assessment' LIMIT 1)), p.spend_share, p.schools, p.schools_engaged,"
-        "   p.headroom_statutory "
+        f"SELECT {_REGION}, p.spend_share, p.schools, p.schools_engaged, p.headroom_statutory "
         "FROM latest_returns r JOIN levy_plans p ON p.return_id = r.id WHERE r.kind = 'levy-plan'"
     )
     levy = levy_benchmarks([tuple(row) for row in rows])
@@ -152,7 +130,7 @@ def _benchmark_sections(store: ReturnStore) -> tuple[list[Section], list[Maturit
                 ["area", "levy_plans", "median_spend_percent", "schools", "schools_engaged", "engaged_percent",
                  "median_headroom_statutory"],
                 [(b.area, b.plans, b.median_spend_percent, b.schools, b.schools_engaged, b.engaged_percent,
-                  b.median_headroom_statutory) for b in levy]),
+                  b.median_headroom_statutory) for b in levy], {"median_headroom_statutory": "money"}),
     ], maturity
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .bulk import ImportReport, import_returns
-from .maturity import Edition, load_edition
+from .kinds import kind
 from .readers import read_workbook
 from .samples import council, sample_self_assessment
 from .writers.levy_plan import new_levy_plan, sample_levy_plan
@@ -57,11 +57,9 @@ def run_demo(folder: str | Path = DEFAULT_FOLDER, *, councils: int = 6,
         returns.append(sample_levy_plan(returns_dir / f"levy_plan_{i + 1:02d}.xlsx", org_name=name, region=region,
                                         seed=i))
 
-    model = load_edition()
     echo(f"\nFilled returns from {councils} fictional councils, read back and recomputed.")
-    echo("Strands: " + "; ".join(f"{s.code} {s.name}" for s in model.strands))
     for path in returns:
-        echo(_describe(read_workbook(path), model))
+        echo(_describe(read_workbook(path)))
 
     report = import_returns([returns_dir], db=folder / "returns.sqlite", out=folder / "consolidated.xlsx")
     echo(f"\nImported: {report.summary()}")
@@ -70,11 +68,5 @@ def run_demo(folder: str | Path = DEFAULT_FOLDER, *, councils: int = 6,
     return DemoResult(folder, templates, returns, report)
 
 
-def _describe(result, model: Edition) -> str:
-    if result.kind == "self-assessment":
-        ratings = ", ".join(f"{strand.code} {rating.current}" for strand, rating in zip(model.strands, result.strands))
-        return (f"  {result.organisation} ({result.assessment_type} assessment, {result.region}): overall "
-                f"{result.overall_score:.2f}; {ratings}")
-    return (f"  {result.organisation} levy plan {result.tax_year}: levy {result.annual_levy:,.2f}, transfer "
-            f"headroom {result.headroom_10:,.2f} at 10%, {result.headroom_25:,.2f} at 25%, "
-            f"{result.headroom_statutory:,.2f} at the statutory {result.statutory_transfer_rate:.0%}")
+def _describe(result) -> str:
+    return "  " + kind(result.kind).describe(result)[0]

@@ -8,38 +8,46 @@ beside the older one so that progress over time can be shown.  Files are
 written in batches, one transaction each, so a crash mid-import leaves the
 store as it was after the last complete batch.
 
+The tables of each workbook kind come from the kind registry
+(:mod:`lga_xl.kinds`): a field added to a kind's results becomes a column the
+next time a store is opened.  The schema's own changes are numbered
+migrations: a store made by an older lga_xl is upgraded in place, in one
+transaction, keeping every return; a store from a newer lga_xl is refused,
+untouched.
+
 Example:
     >>> import tempfile, pathlib
     >>> with ReturnStore(pathlib.Path(tempfile.mkdtemp()) / "returns.sqlite") as store:
-    ...     store.table_counts()["returns"]
-    0
+    ...     store.table_counts()["returns"], store.schema_version
+    (0, 2)
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .kinds import KINDS, StoreTable
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS import_runs (
+BASE_SCHEMA = """
+CREATE TABLE import_runs (
     id INTEGER PRIMARY KEY,
     started_at TEXT NOT NULL,
     finished_at TEXT,
     lga_xl_version TEXT NOT NULL,
     files_read INTEGER, imported INTEGER, unchanged INTEGER, rejected INTEGER, skipped INTEGER
 );
-CREATE TABLE IF NOT EXISTS returns (
+CREATE TABLE returns (
     id INTEGER PRIMARY KEY,
     org_key TEXT NOT NULL,            -- organisation name folded (case, spaces); '' when unreadable
-    kind TEXT NOT NULL,               -- 'self-assessment', 'levy-plan', or 'unknown' when unreadable
+    kind TEXT NOT NULL,               -- a kind of lga_xl.kinds, or 'unknown' when unreadable
     assessment_type TEXT NOT NULL,    -- 'Self' or 'External' for self-assessments, '' otherwise
     content_hash TEXT NOT NULL,       -- sha256 of what was read (of the file bytes when unreadable)
     status TEXT NOT NULL CHECK (status IN ('imported', 'rejected')),
@@ -61,77 +69,18 @@ CREATE TABLE IF NOT EXISTS returns (
     imported_at TEXT NOT NULL,
     UNIQUE (org_key, kind, assessment_type, content_hash)
 );
-CREATE TABLE IF NOT EXISTS strand_ratings (
-    return_id INTEGER NOT NULL REFERENCES returns(id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,        -- strand order in the model, 1 to 5
-    strand TEXT NOT NULL,
-    current TEXT NOT NULL,
-    score REAL NOT NULL,
-    target TEXT,
-    target_score REAL,
-    gap REAL,
-    plus_rule TEXT,
-    developing_achieved INTEGER, developing_applicable INTEGER,
-    maturing_achieved INTEGER, maturing_applicable INTEGER,
-    mature_achieved INTEGER, mature_applicable INTEGER,
-    unanswered INTEGER,
-    PRIMARY KEY (return_id, strand)
-);
-CREATE TABLE IF NOT EXISTS element_statuses (
-    return_id INTEGER NOT NULL REFERENCES returns(id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
-    element_id TEXT NOT NULL,
-    strand TEXT NOT NULL,
-    level TEXT NOT NULL,
-    status TEXT,                      -- NULL when not answered
-    evidence TEXT,
-    cell TEXT,
-    PRIMARY KEY (return_id, element_id)
-);
-CREATE TABLE IF NOT EXISTS levy_plans (
-    return_id INTEGER PRIMARY KEY REFERENCES returns(id) ON DELETE CASCADE,
-    tax_year TEXT,
-    total_pay_bill REAL, english_percent REAL, annual_levy REAL, funds_in REAL,
-    previous_year_funds REAL, opening_balance REAL, transfers_committed REAL, transfers_planned REAL,
-    transfer_allowance_10 REAL, transfer_allowance_25 REAL, statutory_transfer_rate REAL,
-    transfer_allowance_statutory REAL, headroom_10 REAL, headroom_25 REAL, headroom_statutory REAL, over_committed REAL,
-    schools_levy_share REAL, schools_planned_spend REAL, planned_spend REAL,
-    spend_share REAL,                 -- planned in-year spend / funds entering the account
-    public_sector_target_starts INTEGER, expiring_funds REAL,
-    schools INTEGER,                  -- schools in the council's levy
-    schools_engaged INTEGER,          -- of those, schools with at least one planned start
-    planned_starts INTEGER
-);
-CREATE TABLE IF NOT EXISTS schools (
-    return_id INTEGER NOT NULL REFERENCES returns(id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
-    urn TEXT, name TEXT, type TEXT, in_council_levy INTEGER,
-    pay_bill REAL, headcount INTEGER, levy_share REAL, planned_spend REAL, balance REAL,
-    PRIMARY KEY (return_id, position)
-);
-CREATE TABLE IF NOT EXISTS planned_starts (
-    return_id INTEGER NOT NULL REFERENCES returns(id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
-    urn TEXT,                         -- blank for the council's own staff
-    standard TEXT, title TEXT, level INTEGER, start_date TEXT, duration_months INTEGER,
-    price REAL, band_max REAL, above_cap REAL, in_year_cost REAL,
-    PRIMARY KEY (return_id, position)
-);
-CREATE TABLE IF NOT EXISTS transfers (
-    return_id INTEGER NOT NULL REFERENCES returns(id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
-    recipient TEXT, standard TEXT, start_date TEXT, duration_months INTEGER, price REAL, in_year_cost REAL,
-    PRIMARY KEY (return_id, position)
-);
-CREATE TABLE IF NOT EXISTS issues (
+CREATE TABLE issues (
     id INTEGER PRIMARY KEY,
     return_id INTEGER NOT NULL REFERENCES returns(id) ON DELETE CASCADE,
     file TEXT, sheet TEXT, cell TEXT,
-    severity TEXT NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL
+    severity TEXT NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL,
+    table_name TEXT, column_name TEXT, table_row INTEGER, defined_name TEXT
 );
-CREATE INDEX IF NOT EXISTS issues_by_return ON issues (return_id);
+CREATE INDEX issues_by_return ON issues (return_id);
+"""
 
--- The newest imported return per organisation, kind and assessment type.
+# The newest imported return per organisation, kind and assessment type.
+LATEST_VIEW = """
 CREATE VIEW IF NOT EXISTS latest_returns AS
 SELECT * FROM (
     SELECT r.*, ROW_NUMBER() OVER (
@@ -141,33 +90,29 @@ SELECT * FROM (
 ) WHERE recency = 1;
 """
 
+
+def _to_2(db: sqlite3.Connection) -> None:
+    """0.1.0's store (schema 1) -> 2: issues carry the table, column, row and defined name they are at."""
+    for column, sql_type in (("table_name", "TEXT"), ("column_name", "TEXT"), ("table_row", "INTEGER"),
+                             ("defined_name", "TEXT")):
+        db.execute(f"ALTER TABLE issues ADD COLUMN {column} {sql_type}")
+
+
+# Migration to each schema version from the one before it.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_2}
+
 # Columns written by ReturnStore.add, in table order (the rest are filled by the store).
 RETURN_FIELDS = (
     "org_key", "kind", "assessment_type", "content_hash", "status", "organisation", "region", "org_type",
     "template_version", "edition", "assessment_date", "tax_year", "overall_score", "errors", "warnings",
     "file_name", "file_path", "file_sha256", "file_size",
 )
-CHILD_TABLES = {
-    "strand_ratings": (
-        "position", "strand", "current", "score", "target", "target_score", "gap", "plus_rule",
-        "developing_achieved", "developing_applicable", "maturing_achieved", "maturing_applicable",
-        "mature_achieved", "mature_applicable", "unanswered",
-    ),
-    "element_statuses": ("position", "element_id", "strand", "level", "status", "evidence", "cell"),
-    "levy_plans": (
-        "tax_year", "total_pay_bill", "english_percent", "annual_levy", "funds_in", "previous_year_funds",
-        "opening_balance", "transfers_committed", "transfers_planned", "transfer_allowance_10",
-        "transfer_allowance_25", "statutory_transfer_rate", "transfer_allowance_statutory", "headroom_10",
-        "headroom_25", "headroom_statutory", "over_committed", "schools_levy_share", "schools_planned_spend", "planned_spend", "spend_share",
-        "public_sector_target_starts", "expiring_funds", "schools", "schools_engaged", "planned_starts",
-    ),
-    "schools": ("position", "urn", "name", "type", "in_council_levy", "pay_bill", "headcount", "levy_share",
-                "planned_spend", "balance"),
-    "planned_starts": ("position", "urn", "standard", "title", "level", "start_date", "duration_months", "price",
-                       "band_max", "above_cap", "in_year_cost"),
-    "transfers": ("position", "recipient", "standard", "start_date", "duration_months", "price", "in_year_cost"),
-    "issues": ("file", "sheet", "cell", "severity", "code", "message"),
-}
+ISSUE_FIELDS = ("file", "sheet", "cell", "severity", "code", "message", "table_name", "column_name", "table_row",
+                "defined_name")
+
+
+class StoreError(Exception):
+    """A store that cannot be used: not a database, or made by a newer lga_xl."""
 
 
 @dataclass
@@ -175,38 +120,93 @@ class ParsedReturn:
     """One file, read and flattened into rows for the store (picklable, so
     worker processes can send it back cheaply).
 
-    ``record`` holds :data:`RETURN_FIELDS`; ``rows`` maps a child table to
-    tuples in :data:`CHILD_TABLES` order (without ``return_id``).
+    ``record`` holds :data:`RETURN_FIELDS`; ``rows`` maps a table (``issues``
+    or a kind's store table) to its rows as dicts (without ``return_id``).
     """
 
     record: dict[str, Any]
-    rows: dict[str, list[tuple]] = field(default_factory=dict)
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     @property
     def status(self) -> str:
         return self.record["status"]
 
 
+def kind_tables() -> list[StoreTable]:
+    """Every kind's store tables, in registry order."""
+    return [table for workbook_kind in KINDS.values() for table in workbook_kind.store_tables]
+
+
 class ReturnStore:
-    """The SQLite store; use as a context manager."""
+    """The SQLite store; use as a context manager.
+
+    Raises:
+        StoreError: the file is not an SQLite database, or its schema is newer
+            than this lga_xl knows (the file is left as it was).
+    """
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self._db = sqlite3.connect(self.path, isolation_level=None)  # transactions are explicit
+        try:
+            self.schema_version = self._open()
+        except BaseException:
+            self._db.close()
+            raise
+        self._in_batch = False
+
+    def _open(self) -> int:
+        try:
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} is not an lga_xl store ({exc})") from None
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path} was written by a newer lga_xl (store schema {version}; this lga_xl "
+                             f"reads up to {SCHEMA_VERSION}): upgrade lga_xl to use it; the file was not changed")
+        if version == 0 and tables:
+            raise StoreError(f"{self.path} is an SQLite database but not an lga_xl store; give another --db file")
         self._db.execute("PRAGMA foreign_keys = ON")
         self._db.execute("PRAGMA journal_mode = WAL")
         self._db.execute("PRAGMA synchronous = NORMAL")
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version not in (0, SCHEMA_VERSION):
-            raise ValueError(f"{self.path} has store schema version {version}; this lga_xl uses {SCHEMA_VERSION}")
-        self._db.executescript(SCHEMA)
-        self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        self._in_batch = False
+        # Creating, migrating and adding declared columns happen in one transaction:
+        # a failure leaves the store exactly as it was.
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            if version == 0:  # a new store (executescript would commit, so statement by statement)
+                for statement in _statements(BASE_SCHEMA):
+                    self._db.execute(statement)
+            else:
+                for target in range(version + 1, SCHEMA_VERSION + 1):
+                    MIGRATIONS[target](self._db)
+            self._sync_kind_tables()
+            self._db.execute(LATEST_VIEW)
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        return SCHEMA_VERSION
+
+    def _sync_kind_tables(self) -> None:
+        """Create each kind's tables, and add the columns its registry entry declares and the store lacks."""
+        for table in kind_tables():
+            present = [row[1] for row in self._db.execute(f"PRAGMA table_info({table.name})")]
+            if not present:
+                key = "return_id INTEGER PRIMARY KEY" if table.per_return else "return_id INTEGER NOT NULL"
+                columns = ", ".join(f"{quoted(c.name)} {c.sql_type}" for c in table.columns)
+                primary = "" if table.per_return else ", PRIMARY KEY (return_id, position)"
+                self._db.execute(f"CREATE TABLE {table.name} ({key} REFERENCES returns(id) ON DELETE CASCADE, "
+                                 f"{columns}{primary})")
+                continue
+            for column in table.columns:
+                if column.name not in present:
+                    self._db.execute(f"ALTER TABLE {table.name} ADD COLUMN {quoted(column.name)} {column.sql_type}")
 
     def __enter__(self) -> ReturnStore:
         return self
 
-    def __exit__(self, exc_type, *rest: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
         if self._in_batch:
             self._db.execute("ROLLBACK" if exc_type else "COMMIT")
             self._in_batch = False
@@ -253,10 +253,10 @@ class ReturnStore:
         return_id = cursor.lastrowid
         for table, rows in parsed.rows.items():
             if rows:
-                names = ("return_id",) + CHILD_TABLES[table]
+                names = ("return_id", *rows[0])
                 self._db.executemany(
-                    f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-                    [(return_id, *row) for row in rows],
+                    f"INSERT INTO {table} ({', '.join(map(quoted, names))}) VALUES ({', '.join('?' * len(names))})",
+                    [(return_id, *row.values()) for row in rows],
                 )
         return return_id, True
 
@@ -271,10 +271,30 @@ class ReturnStore:
         cursor = self._db.execute(sql, params)
         return [d[0] for d in cursor.description], cursor
 
+    def columns(self, table: str) -> list[str]:
+        """The columns a table has in this store, in order."""
+        return [row[1] for row in self._db.execute(f"PRAGMA table_info({table})")]
+
     def table_counts(self) -> dict[str, int]:
         """Rows per table, for summaries and tests."""
-        return {table: self._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-                for table in ("import_runs", "returns", *CHILD_TABLES)}
+        tables = ("import_runs", "returns", "issues", *(table.name for table in kind_tables()))
+        return {table: self._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in tables}
+
+
+def _statements(script: str) -> list[str]:
+    """An SQL script's statements (a ';' inside a comment or string does not end one)."""
+    statements, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    return statements
+
+
+def quoted(identifier: str) -> str:
+    """A column name as SQL writes it safely (``check`` is a keyword)."""
+    return '"' + identifier.replace('"', '""') + '"'
 
 
 def _now() -> str:

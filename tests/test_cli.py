@@ -57,7 +57,8 @@ def test_validate_json_lines_name_file_sheet_and_cell(tmp_path):
     result = run("validate", "--json", path)
     lines = [json.loads(line) for line in result.output.splitlines()]
     assert lines == [{"severity": "error", "code": "missing-org-name", "message": "the organisation name is blank",
-                      "file": str(path), "sheet": "Cover", "cell": "B4"}]
+                      "file": str(path), "sheet": "Cover", "cell": "B4", "table": None, "column": None, "row": None,
+                      "name": "OrgName"}]
 
 
 def test_usage_errors_exit_2(tmp_path):

@@ -19,11 +19,12 @@ from pathlib import Path
 import pytest
 
 from lga_xl import levy
-from lga_xl.readers.levy_plan import RESULT_FIELDS, read_levy_plan
+from lga_xl.contracts.levy_plan import CONTRACT, NO_EXPIRY
+from lga_xl.readers.levy_plan import read_levy_plan
 from lga_xl.readers.package import open_package
 from lga_xl.reference import COUNCIL_SCHOOL_TYPES, OTHER_SCHOOL_TYPES
 from lga_xl.standards import sample_standards
-from lga_xl.writers.levy_plan import NO_EXPIRY, SchoolEntry, StartEntry, TransferEntry, new_levy_plan
+from lga_xl.writers.levy_plan import SchoolEntry, StartEntry, TransferEntry, new_levy_plan
 
 pytestmark = pytest.mark.libreoffice
 
@@ -32,12 +33,10 @@ STANDARDS = sample_standards()
 REFERENCES = [s.reference for s in STANDARDS]
 BAND = {s.reference: s.max_funding for s in STANDARDS}
 
-COSTED_COLUMNS = {"Title": "title", "Level": "level", "BandMax": "band_max", "AboveCap": "above_cap",
-                  "InYearCost": "in_year_cost", "Check": "check"}
-SCHOOL_COLUMNS = {"LevyShare": "levy_share", "PlannedSpend": "planned_spend", "Balance": "balance", "Check": "check"}
-FORECAST_COLUMNS = {"Month": "month", "FundsIn": "funds_in", "Spending": "spending", "TransfersOut": "transfers_out",
-                    "Expired": "expired", "Balance": "balance", "Shortfall": "shortfall",
-                    "ExpiredSoFar": "expired_so_far"}
+RESULT_FIELDS = CONTRACT.results()
+# Every formula column of the tables the model reads back (the schedule columns are workings).
+COMPARED = {name: [c for c in CONTRACT.table(name).columns if c.role == "formula" and not c.hidden]
+            for name in ("Schools", "PlannedStarts", "Transfers", "Forecast")}
 
 
 # --- plans ------------------------------------------------------------------------------------
@@ -180,24 +179,24 @@ def differences(name: str, original: Path, recalculated: Path) -> list[str]:
             cached = pkg.name_value(workbook_name).value
             if not same(cached, expected):
                 found.append(f"{name} {workbook_name}: LibreOffice {cached!r}, Python {expected!r}")
-        tables = [("Schools", plan.schools, SCHOOL_COLUMNS), ("PlannedStarts", plan.planned_starts, COSTED_COLUMNS),
-                  ("Transfers", plan.transfers, COSTED_COLUMNS), ("Forecast", plan.forecast, FORECAST_COLUMNS)]
-        for table_name, rows, columns in tables:
+        tables = [("Schools", plan.schools), ("PlannedStarts", plan.planned_starts),
+                  ("Transfers", plan.transfers), ("Forecast", plan.forecast)]
+        for table_name, rows in tables:
             table = pkg.table(table_name)
             expected_rows = {row.row: row for row in rows}
             for i, values in enumerate(table.rows):
                 expected_row = expected_rows.get(table.first_row + i)
-                for column, field in columns.items():
-                    cached = values[table.column_index(column)]
+                for column in COMPARED[table_name]:
+                    cached = values[table.column_index(column.header)]
                     if expected_row is None:  # a blank input row: blanks and zeros only
                         ok = cached in ("", 0, 0.0)
                         expected = "(blank or 0)"
                     else:
-                        expected = getattr(expected_row, field)
+                        expected = getattr(expected_row, column.key)
                         ok = same(cached, expected)
                     if not ok:
-                        found.append(f"{name} {table_name}!{table.cell(i, table.column_index(column))} {column}: "
-                                     f"LibreOffice {cached!r}, Python {expected!r}")
+                        found.append(f"{name} {table_name}!{table.cell(i, table.column_index(column.header))} "
+                                     f"{column.header}: LibreOffice {cached!r}, Python {expected!r}")
     return found
 
 

@@ -14,10 +14,11 @@ import openpyxl
 import pytest
 import python_calamine
 
+from lga_xl.contracts.self_assessment import RATINGS
 from lga_xl.maturity import load_edition
 from lga_xl.rating import LABELS, STATUSES
 from lga_xl.readers.self_assessment import read_self_assessment
-from lga_xl.writers.self_assessment import RATINGS_HEADER_ROW, new_self_assessment
+from lga_xl.writers.self_assessment import new_self_assessment
 from tests.support.fillings import edge_case_answers, python_ratings, random_answers
 
 RANDOM_FILLINGS = 220
@@ -45,10 +46,10 @@ def summary_rows(path):
     """Strand -> the Ratings table row, as LibreOffice calculated it."""
     book = python_calamine.CalamineWorkbook.from_path(str(path))
     rows = book.get_sheet_by_name("Summary").to_python(skip_empty_area=False)
-    header = rows[RATINGS_HEADER_ROW - 1]
+    header = rows[RATINGS.header_row - 1]
     assert header[:4] == ["Strand", "Current", "Score", "Target"]
     table = {}
-    for row in rows[RATINGS_HEADER_ROW:RATINGS_HEADER_ROW + len(MODEL.strands)]:
+    for row in rows[RATINGS.header_row:RATINGS.header_row + len(MODEL.strands)]:
         table[row[0]] = dict(zip(header, row))
     overall = rows[2][2]
     return table, overall

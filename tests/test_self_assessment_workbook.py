@@ -6,10 +6,11 @@ import openpyxl
 from click.testing import CliRunner
 
 from lga_xl.cli import main
+from lga_xl.contracts.self_assessment import ELEMENTS, TEMPLATE_VERSION
 from lga_xl.maturity import load_edition
 from lga_xl.rating import LABELS, STATUSES
 from lga_xl.reference import REGIONS
-from lga_xl.writers.self_assessment import ELEMENT_COLUMNS, TEMPLATE_VERSION, new_self_assessment
+from lga_xl.writers.self_assessment import new_self_assessment
 from tests.support.xlsx_compare import xlsx_differences
 
 MODEL = load_edition()
@@ -29,7 +30,7 @@ def table_rows(ws, name):
 def test_elements_table_has_the_contract_columns_and_one_row_per_scored_element(tmp_path):
     wb = open_written(tmp_path)
     rows = table_rows(wb["Assessment"], "Elements")
-    assert tuple(rows[0]) == ELEMENT_COLUMNS
+    assert tuple(rows[0]) == ELEMENTS.headers
     assert [r[0] for r in rows[1:]] == [e.id for e in MODEL.scored_elements]
     assert [(r[1], r[2], r[3]) for r in rows[1:]] == [(e.strand, e.level, e.text) for e in MODEL.scored_elements]
 
