@@ -245,10 +245,14 @@ def fold_header(text: str, *, keep_brackets: bool = False) -> str:
         {'paybill'}
         >>> fold_header("TypeOfEstablishment (name)"), fold_header("TypeOfEstablishment (name)", keep_brackets=True)
         ('typeofestablishment', 'typeofestablishmentname')
+        >>> fold_header("Staff (FTE)")
+        'stafffte'
     """
     text = text.casefold()
     if not keep_brackets:
-        text = re.sub(r"\([^)]*\)|\[[^]]*\]", " ", text)
+        # "(FTE)" stays: full-time equivalents are not a headcount, so "Staff (FTE)" must not match "Staff"
+        text = re.sub(r"\([^)]*\)|\[[^]]*\]",
+                      lambda m: " fte " if {"fte", "equivalent"} & set(re.findall(r"\w+", m[0])) else " ", text)
     words = re.findall(r"[^\W_]+", text)  # letters and digits; £, $, €, punctuation and spaces drop out
     while words and words[-1] in _UNIT_WORDS:
         words.pop()
@@ -281,9 +285,9 @@ def match_header(header: Sequence[str], fields: Sequence[Field], *, source: str,
             found = [i for i, cell in enumerate(cells)
                      if i not in claimed and cell and fold_header(cell, keep_brackets=keep) in spellings]
             if len(found) > 1:
-                both = " and ".join(repr(cells[i]) for i in found)
-                raise UserTextError(source, f"columns {both} all look like {wanted.label}; rename or remove "
-                                            f"all but one", line=line)
+                names = ", ".join(repr(cells[i]) for i in found)
+                raise UserTextError(source, f"columns {names} could each be {wanted.label}; rename or remove "
+                                            "all but one", line=line)
             if found:
                 columns[wanted.name] = found[0]
                 claimed.add(found[0])

@@ -205,7 +205,13 @@ def test_a_long_header_is_shown_shortened():
 def test_two_columns_for_one_field_are_refused_not_guessed():
     error = error_of(schools, "URN,Name,School name,Type\n1,A,B,x\n")
     assert error.line == 1
-    assert error.reason == "columns 'Name' and 'School name' all look like School; rename or remove all but one"
+    assert error.reason == "columns 'Name', 'School name' could each be School; rename or remove all but one"
+
+
+def test_full_time_equivalents_are_not_taken_for_a_headcount():
+    table = schools("URN,School,Type,Staff (FTE)\n1,A,x,12.5\n")
+    assert "headcount" not in table.columns and table.rows[0]["headcount"] == ""
+    assert schools("URN,School,Type,Staff (persons)\n1,A,x,13\n").rows[0]["headcount"] == "13"
 
 
 def test_a_column_serves_one_field():
