@@ -26,7 +26,6 @@ Example:
 from __future__ import annotations
 
 import os
-import secrets
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -136,12 +135,15 @@ def atomic_write(path: str | Path) -> Iterator[Path]:
         (b'old', ['plan.xlsx'])
     """
     target = Path(path)
-    partial = target.with_name(f"~${target.stem}-partial-{secrets.token_hex(4)}{target.suffix}")
+    partial = target.with_name(f"~${target.stem}-partial-{os.urandom(4).hex()}{target.suffix}")
     try:
         yield partial
         _replace(partial, target)
-    except BaseException:  # interrupted too (Ctrl+C): never leave the partial file behind
+    except BaseException as exc:  # interrupted too (Ctrl+C): never leave the partial file behind
         partial.unlink(missing_ok=True)
+        if isinstance(exc, PermissionError) and exc.filename and Path(exc.filename) == partial:
+            # the writer could not create the file: name the output, not the temporary
+            raise OutputError(target, "cannot be written: permission denied") from None
         raise
 
 

@@ -215,6 +215,13 @@ def test_permission_denied_elsewhere_is_one_line(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_folder_that_cannot_be_written_names_the_output_not_the_temporary(tmp_path):
+    with pytest.raises(OutputError) as caught:
+        with atomic_write(tmp_path / "plan.xlsx") as partial:
+            raise PermissionError(13, "Permission denied", str(partial))  # as open(partial, "wb") raises it
+    assert str(caught.value) == f"{tmp_path / 'plan.xlsx'}: cannot be written: permission denied"
+
+
 # prepare_output_folder.
 
 
