@@ -254,6 +254,12 @@ class Forecast:
         return min(m.balance for m in self.months)
 
     @property
+    def transfers_planned(self) -> Decimal:
+        """(TransfersPlanned) transfer and pledge payments due in the plan year: both count against
+        the transfer allowance (``levy.headroom_table(previous_year_funds, this + committed elsewhere, ...)``)."""
+        return sum((m.transfers_due for m in self.plan_year), _ZERO)
+
+    @property
     def employer_contribution(self) -> Decimal:
         """(EmployerContribution) the employer's co-investment in the plan year."""
         return sum((m.employer_contribution for m in self.plan_year), _ZERO)
