@@ -486,3 +486,164 @@ def test_unknown_establishment_types_are_none():
     assert reference.COUNCIL_ESTABLISHMENT_TYPES == ("Community school", "Voluntary controlled school",
                                                      "Community special school", "Local authority nursery school",
                                                      "Pupil referral unit")
+
+
+# The formula plan of docs/levy.md, built as a bare workbook and recalculated in LibreOffice: the
+# plan is implementable in Excel 2010 functions, row by row without a circular reference, and
+# agrees with lga_xl.forecast to the penny.  The levy plan workbook itself is built elsewhere.
+
+FORMULA_PLANS = {
+    "worked_example": dict(tax_year="2026-27", pay_bill=50_000_000, previous_year_funds=258_000,
+                           opening_balance=400_000),
+    "known_expiry_and_co_investment": dict(
+        tax_year="2026-27", pay_bill=30_000_000, english_fraction=D("0.975"), pay_bill_growth=D("0.03"),
+        previous_year_funds=258_000, opening_balance=60_000, known_expiring={"2026-06": 50_000},
+        commitments=[Commitment.costed(START, date(2026, 5, 12), 18, 27_000),
+                     Commitment.costed(START, date(2026, 9, 1), 12, D("12345.67")),
+                     Commitment(START, date(2025, 1, 10), 30, D("1111.11"), D("2222.23")),
+                     Commitment.costed(TRANSFER, date(2026, 6, 1), 24, 15_000),
+                     Commitment(PLEDGE, date(2026, 10, 1), 12, 1_000, 6_000)] * 6),
+    "both_expiry_groups": dict(
+        tax_year="2027-28", pay_bill=20_000_000, levy_allowance=7_500, pay_bill_growth=D("-0.02"),
+        previous_year_funds=200_000, opening_balance=300_000,
+        commitments=[Commitment.costed(START, date(2027, 1, 1), 24, 9_000) for _ in range(12)]),
+    "no_previous_year_funds": dict(
+        tax_year="2029-30", pay_bill=4_000_000, english_fraction=D("0.5"), opening_balance=D("2500.50"),
+        commitments=[Commitment.costed(START, date(2029, 6, 1), 12, 6_000),
+                     Commitment.costed(PLEDGE, date(2029, 5, 1), 12, 3_000)]),
+}
+FORECAST_COLUMNS = ("funds_in", "cost_of_training", "completion_payments", "transfers_due", "transfers_out",
+                    "training_from_levy", "shortfall", "employer_contribution", "government_contribution",
+                    "expired", "balance", "expired_so_far")
+
+
+def formula_plan_workbook(path: Path, plan: dict) -> None:
+    from openpyxl import Workbook
+    from openpyxl.workbook.defined_name import DefinedName
+
+    wb = Workbook()
+    inputs = wb.active
+    inputs.title = "Plan"
+    first_year = int(plan["tax_year"][:4])
+    values = {
+        "PlanStart": date(first_year, 4, 1), "PayBill": plan["pay_bill"],
+        "EnglishPercent": float(D(plan.get("english_fraction", 1)) * 100),
+        "LevyAllowance": plan.get("levy_allowance", 15_000),
+        "PayBillGrowth": float(D(plan.get("pay_bill_growth", 0)) * 100),
+        "PreviousYearFunds": plan.get("previous_year_funds"), "OpeningBalance": float(plan["opening_balance"]),
+    }
+    formulas = {
+        "LevyPayer": "=Years!C2>0",
+        "KnownValid": "=SUM(ExpiringFunds!B2:B20)<=OpeningBalance",
+        "Rest": "=IF(KnownValid,ROUND(OpeningBalance-SUM(ExpiringFunds!B2:B20),2),OpeningBalance)",
+        "Cap": "=IF(PreviousYearFunds>0,ROUND(PreviousYearFunds/12,2),Rest)",
+        "Total24": '=ROUND(SUMIF(Opening!A2:A25,"<"&DATE(2026,8,1),Opening!J2:J25)'
+                   '+SUMIF(Forecast!A2:A49,"<"&DATE(2026,8,1),Forecast!B2:B49),2)',
+    }
+    for row, (name, value) in enumerate({**values, **formulas}.items(), start=1):
+        inputs.cell(row=row, column=1, value=name)
+        inputs.cell(row=row, column=2, value=value)
+        wb.defined_names[name] = DefinedName(name, attr_text=f"Plan!$B${row}")
+
+    years = wb.create_sheet("Years")  # one row a financial year
+    for k, r in enumerate(range(2, 6)):
+        years[f"B{r}"] = "=PayBill" if k == 0 else f"=ROUND(B{r - 1}*(1+PayBillGrowth/100),2)"
+        years[f"C{r}"] = f"=MAX(0,ROUND((B{r}-200*LevyAllowance)/200,2))"
+        years[f"D{r}"] = f"=ROUND(C{r}/12,2)"
+        years[f"E{r}"] = f"=ROUND(D{r}*EnglishPercent/100,2)"
+        years[f"F{r}"] = f"=ROUND(E{r}/10,2)"
+
+    known = wb.create_sheet("ExpiringFunds")
+    for r, (expires, amount) in enumerate((plan.get("known_expiring") or {}).items(), start=2):
+        known[f"A{r}"], known[f"B{r}"] = month(expires), amount
+    for r in range(2, 21):
+        known[f"C{r}"] = f'=IF(A{r}="","",IF(EDATE(A{r},-24)<DATE(2026,8,1),EDATE(A{r},-24),EDATE(A{r},-12)))'
+
+    opening = wb.create_sheet("Opening")  # the 24 months before the plan, newest first
+    for j, r in enumerate(range(2, 26), start=1):
+        opening[f"A{r}"] = f"=EDATE(PlanStart,-{j})"
+        opening[f"B{r}"] = f"=EDATE(A{r},IF(A{r}<DATE(2026,8,1),24,12))"
+        opening[f"C{r}"] = f"=IF(KnownValid,SUMIF(ExpiringFunds!$C$2:$C$20,A{r},ExpiringFunds!$B$2:$B$20),0)"
+        opening[f"D{r}"] = f"=IF(KnownValid,COUNTIF(ExpiringFunds!$C$2:$C$20,A{r}),0)"
+        opening[f"E{r}"] = f"=IF(AND(B{r}>=PlanStart,D{r}=0),1,0)"
+        opening[f"F{r}"] = f"=SUM(E{r + 1}:E$26)"
+        opening[f"G{r}"] = "=Rest" if j == 1 else f"=ROUND(Rest-SUM(H$2:H{r - 1}),2)"
+        opening[f"H{r}"] = f"=IF(E{r}=0,0,IF(F{r}=0,G{r},MIN(Cap,G{r})))"
+        opening[f"I{r}"] = "=IF(SUM(E$2:E$25)=0,Rest,0)" if j == 1 else "=0"
+        opening[f"J{r}"] = f"=ROUND(C{r}+H{r}+I{r},2)"
+
+    table = wb.create_sheet("Commitments")
+    commitments = plan.get("commitments", [])
+    last = max(2, len(commitments) + 1)
+    for r, c in enumerate(commitments, start=2):
+        table[f"A{r}"], table[f"B{r}"], table[f"C{r}"] = c.kind, c.start, c.months
+        table[f"D{r}"], table[f"E{r}"] = float(c.instalment), float(c.completion)
+        table[f"F{r}"] = f"=EDATE(DATE(YEAR(B{r}),MONTH(B{r}),1),1)"
+        table[f"G{r}"] = f"=EDATE(F{r},C{r}-1)"
+        table[f"H{r}"] = (f'=IF(A{r}<>"Start",0,IF(AND(LevyPayer,B{r}>=DATE(2026,8,1)),25,'
+                          f"IF(B{r}>=DATE(2019,4,1),5,10)))")
+        table[f"I{r}"] = f'=IF(A{r}="Start",1,0)'
+
+    def col(letter: str) -> str:
+        return f"Commitments!${letter}$2:${letter}${last}"
+
+    own, first_pay, last_inst = col("I"), col("F"), col("G")
+    ws = wb.create_sheet("Forecast")
+    for i, r in enumerate(range(2, 50)):
+        due = f"({first_pay}<=A{r})*({last_inst}>=A{r})*{col('D')}"
+        completing = f"({last_inst}=EDATE(A{r},-1))*{col('E')}"
+        ws[f"A{r}"] = f"=EDATE(PlanStart,{i})"
+        ws[f"B{r}"] = f"=Years!$E${2 + i // 12}+IF(A{r}<DATE(2026,8,1),Years!$F${2 + i // 12},0)"
+        ws[f"C{r}"] = f"=ROUND(SUMPRODUCT({own}*{due}),2)"
+        ws[f"D{r}"] = f"=ROUND(SUMPRODUCT({own}*{completing}),2)"
+        ws[f"E{r}"] = f"=ROUND(SUMPRODUCT((1-{own})*{due})+SUMPRODUCT((1-{own})*{completing}),2)"
+        ws[f"F{r}"] = f"=SUMPRODUCT({own}*{due}*{col('H')})+SUMPRODUCT({own}*{completing}*{col('H')})"
+        ws[f"G{r}"] = "=OpeningBalance" if i == 0 else f"=U{r - 1}"
+        ws[f"H{r}"] = f"=MIN(E{r},G{r})"
+        ws[f"I{r}"] = f"=MIN(C{r}+D{r},ROUND(G{r}-H{r},2))"
+        ws[f"J{r}"] = f"=ROUND(C{r}+D{r}-I{r},2)"
+        ws[f"K{r}"] = f"=IF(J{r}=0,0,ROUND(J{r}*F{r}/(100*(C{r}+D{r})),2))"
+        ws[f"L{r}"] = f"=ROUND(J{r}-K{r},2)"
+        def previous(letter: str, r: int = r, i: int = i) -> str:  # the row above, 0 above the first
+            return "0" if i == 0 else f"{letter}{r - 1}"
+
+        ws[f"M{r}"] = f"=ROUND({previous('M')}+H{r}+I{r},2)"
+        opening_24 = f"SUMIF(Opening!$A$2:$A$25,EDATE(A{r},-24),Opening!$J$2:$J$25)"
+        ws[f"N{r}"] = (f"=IF(EDATE(A{r},-24)>=DATE(2026,8,1),0,"
+                       f"{opening_24 if i < 24 else f'B{r - 24}'})")
+        ws[f"O{r}"] = f"=ROUND({previous('O')}+MIN(N{r},MAX(0,M{r}-{previous('O')})),2)"
+        ws[f"P{r}"] = f"=ROUND({previous('P')}+N{r}-(O{r}-{previous('O')}),2)"
+        opening_12 = f"SUMIF(Opening!$A$2:$A$25,EDATE(A{r},-12),Opening!$J$2:$J$25)"
+        ws[f"Q{r}"] = (f"=IF(EDATE(A{r},-12)<DATE(2026,8,1),0,"
+                       f"{opening_12 if i < 12 else f'B{r - 12}'})")
+        ws[f"R{r}"] = f"=MIN(ROUND(Total24-P{r},2),MAX(O{r},M{r}))"
+        ws[f"S{r}"] = f"=ROUND({previous('S')}+MIN(Q{r},MAX(0,ROUND(M{r}-R{r}-{previous('S')},2))),2)"
+        ws[f"T{r}"] = f"=ROUND(N{r}-(O{r}-{previous('O')})+Q{r}-(S{r}-{previous('S')}),2)"
+        ws[f"U{r}"] = f"=ROUND(G{r}-H{r}-I{r}-T{r}+B{r},2)"
+        ws[f"V{r}"] = f"=ROUND({previous('V')}+T{r},2)"
+    wb.save(path)
+
+
+@pytest.mark.libreoffice
+def test_formula_plan_agrees_with_python_in_libreoffice(tmp_path, libreoffice):
+    from openpyxl import load_workbook
+
+    paths = {}
+    for name, plan in FORMULA_PLANS.items():
+        paths[name] = tmp_path / f"{name}.xlsx"
+        formula_plan_workbook(paths[name], plan)
+    recalculated = libreoffice(list(paths.values()))
+    letters = dict(zip(FORECAST_COLUMNS, "BCDEHIJKLTUV"))
+    for name, plan in FORMULA_PLANS.items():
+        expected = forecast(**plan)
+        sheet = load_workbook(recalculated[paths[name]], data_only=True)["Forecast"]
+        for row, month_row in zip(range(2, 50), expected.months):
+            for attribute, letter in letters.items():
+                cached = sheet[f"{letter}{row}"].value
+                assert isinstance(cached, (int, float)), (name, month_row.month, attribute, cached)
+                assert abs(D(repr(cached)) - getattr(month_row, attribute)) < D("0.005"), (
+                    name, month_row.month, attribute, cached, getattr(month_row, attribute))
+    # Between them the plans run short, co-invest at more than one rate and expire both groups' funds.
+    mixed = forecast(**FORMULA_PLANS["known_expiry_and_co_investment"]).months
+    assert any(m.shortfall and m.employer_contribution * 20 != m.shortfall for m in mixed)
+    assert any(m.transfers_out < m.transfers_due for m in mixed)
