@@ -14,8 +14,9 @@ das-forecasting-tool ``AccountProjection.cs``):
 2. Training the balance cannot pay is the *shortfall*: co-invested by the
    employer and the government at each apprenticeship's co-investment rate
    (:func:`lga_xl.levy.co_investment_rate`, by start date).  The balance
-   stays at 0.  A transfer the balance cannot pay is not made (das stops at
-   0 too) and the month is marked short.
+   falls to 0, never below, until the month's funds arrive.  A transfer the
+   balance cannot pay is not made (das stops at 0 too) and the month is
+   marked short.
 3. Funds expire, oldest first, as das-employer-finance ``ExpiredFunds.cs``
    does (:func:`lga_xl.levy.expired_funds`), matched against what levy funds
    actually paid: co-invested training never uses levy funds.
