@@ -60,11 +60,15 @@ __all__ = [
     "even_monthly_levy",
     "expired_funds",
     "expiry_cohorts",
+    "expiry_month",
     "funds_entering",
+    "grown_pay_bill",
     "headroom_table",
     "levy_due",
     "minimum_duration_months",
     "monthly_levy",
+    "normalise_tax_year",
+    "opening_balance_cohorts",
     "parse_tax_year",
     "payment_schedule",
     "payments_between",
@@ -148,6 +152,9 @@ _ZERO = Decimal("0")
 _ZERO_PENCE = Decimal("0.00")  # a money result of nothing, shown to the penny
 _ONE = Decimal("1")
 _TAX_YEAR_LABEL = re.compile(r"^\s*(\d{4})\s*[-/]\s*(\d{2})\s*$")
+# Loosely typed tax years: any dash (hyphen, en and em dashes, minus sign...), a slash or "to",
+# then two or four digits.
+_LOOSE_TAX_YEAR = re.compile(r"^\s*(\d{4})\s*(?:[-/\u2010-\u2015\u2212]|to)\s*(\d{4}|\d{2})\s*$", re.IGNORECASE)
 _ISO_MONTH = re.compile(r"^\s*(\d{4})-(\d{2})(?:-(\d{2}))?\s*$")
 
 
@@ -339,6 +346,34 @@ def funds_entering(levy: Number, english_fraction: Number = 1, *, on: DateLike) 
     return english + _round_money(english * top_up_rate(on))
 
 
+def grown_pay_bill(pay_bill: Number, growth: Number, years: int) -> Decimal:
+    """A pay bill some tax years on, growing by the same share each year.
+
+    Each year's pay bill is the year before's grown once and rounded:
+    ``ROUND(previous * (1 + growth), 2)``, so a workbook can compute it one
+    row (one year) from the last.  Excel: ``=ROUND(B5*(1+PayBillGrowth/100),2)``.
+
+    Args:
+        pay_bill: this tax year's pay bill in GBP, 0 or more.
+        growth: yearly growth as a fraction (0.03 for 3%), -1 to 1.
+        years: how many years on, 0 or more (0 gives the pay bill itself).
+
+    Raises:
+        ValueError: a negative pay bill or number of years, or growth outside -1 to 1.
+
+    Example:
+        >>> grown_pay_bill(50_000_000, "0.03", 2), grown_pay_bill("100.01", "0.5", 1)
+        (Decimal('53045000.00'), Decimal('150.02'))
+    """
+    amount = _money(pay_bill, "pay_bill", minimum=_ZERO)
+    growth = _money(growth, "growth")
+    if not -_ONE <= growth <= _ONE:
+        raise ValueError(f"growth must be a fraction between -1 and 1 (0.03 for 3%), not {growth}")
+    for _ in range(_whole_number(years, "years", minimum=0)):
+        amount = _round_money(amount * (_ONE + growth))
+    return amount
+
+
 # Public API: tax years.
 
 
@@ -381,6 +416,33 @@ def tax_year_of(day: DateLike) -> str:
     """
     day = _as_date(day, "day")
     first_year = day.year if (day.month, day.day) >= (4, 6) else day.year - 1
+    return f"{first_year}-{(first_year + 1) % 100:02d}"
+
+
+def normalise_tax_year(text: str) -> str:
+    """A tax year as typed by a person, written the one way lga_xl uses: ``"2026-27"``.
+
+    Accepts the first year and then the next, as its last two digits or in
+    full, separated by a hyphen, any dash (en dash, em dash, minus sign), a
+    slash or the word "to" (GOV.UK writes "2026 to 2027"), with or without
+    spaces.
+
+    Raises:
+        ValueError: naming what was typed, when it is not a tax year like that
+            or the years do not follow on.
+
+    Example:
+        >>> [normalise_tax_year(t) for t in ("2026/27", " 2026 \\u2013 2027 ", "2026 to 2027", "2099-00")]
+        ['2026-27', '2026-27', '2026-27', '2099-00']
+    """
+    match = _LOOSE_TAX_YEAR.match(text) if isinstance(text, str) else None
+    if match is None:
+        raise ValueError(f"tax year {text!r} is not written like '2026-27'")
+    first_year, end = int(match.group(1)), match.group(2)
+    following = first_year + 1 if len(end) == 4 else (first_year + 1) % 100
+    if int(end) != following:
+        raise ValueError(f"tax year {text!r}: {end} does not follow {first_year} "
+                         f"(expected '{first_year}-{(first_year + 1) % 100:02d}')")
     return f"{first_year}-{(first_year + 1) % 100:02d}"
 
 
@@ -753,6 +815,107 @@ def expired_funds(
     return {month: totals[month] for month in sorted(totals) if totals[month] != 0}
 
 
+def expiry_month(entered: DateLike) -> date:
+    """Month in which funds entering in a month expire: 24 months on, 12 from August 2026.
+
+    Excel: ``=EDATE(entered, IF(entered<DATE(2026,8,1),24,12))``.
+
+    Example:
+        >>> expiry_month("2026-07"), expiry_month("2026-08")
+        (datetime.date(2028, 7, 1), datetime.date(2027, 8, 1))
+    """
+    month = _as_month(entered, "entered")
+    return _add_months(month, EXPIRY_MONTHS if month < SHORT_EXPIRY_FROM else SHORT_EXPIRY_MONTHS)
+
+
+def opening_balance_cohorts(
+    plan_start: DateLike,
+    opening_balance: Number,
+    previous_year_funds: Number | None,
+    known_expiring: Mapping[DateLike, Number] | None = None,
+) -> dict[date, Decimal]:
+    """The months an opening balance entered the account, so that it can expire like any funds.
+
+    The service spends the oldest funds first, so a balance is the newest
+    funds.  The *live months* are the 24 months before the plan whose funds
+    have not expired by the plan's first month (``expiry_month(m) >=
+    plan_start``).  The balance is spread over them newest first, each month
+    taking at most ``ROUND(previous_year_funds / 12, 2)`` (a month's funds
+    last year), the oldest live month taking whatever is left.
+
+    ``known_expiring`` holds what the account's finance page shows as due to
+    expire: ``{expiry month: amount}``.  A row (M, A) says that A of the
+    opening balance entered in the month whose funds expire in M: M - 24
+    months, or M - 12 when M - 24 is August 2026 or later (from August 2027
+    to July 2028 both could; the older month is taken).  Those months hold
+    exactly the amounts given, and the rest of the balance is spread as above
+    over the live months not covered.  If every live month is covered, the
+    rest is placed in the month before the plan.
+
+    With no previous-year funds (None or 0) there is nothing to size a month
+    by: the whole uncovered balance is placed in the month before the plan,
+    the latest it can expire.  The workbook's Instructions say so and the
+    reader warns.
+
+    Rounding: the monthly cap only; the oldest month takes an exact remainder,
+    so the cohorts add up to the opening balance to the penny.
+
+    Args:
+        plan_start: the plan's first month (1 April of its tax year).
+        opening_balance: funds in the account at the plan start, GBP, 0 or more.
+        previous_year_funds: funds that entered in the previous tax year, or None.
+        known_expiring: ``{month M: amount}`` of the opening balance due to
+            expire in M, from the account's finance page.
+
+    Returns:
+        ``{month entered: amount}``, oldest first, months with nothing left out.
+
+    Raises:
+        ValueError: negative amounts; a known month before the plan start, or
+            one whose funds entered after it; known amounts adding up to more
+            than the opening balance (the workbook then ignores the table and
+            the reader reports it).
+
+    Example:
+        >>> cohorts = opening_balance_cohorts("2026-04", 400_000, 258_000)
+        >>> cohorts[date(2024, 9, 1)], cohorts[date(2026, 3, 1)], len(cohorts)
+        (Decimal('13000.00'), Decimal('21500.00'), 19)
+        >>> opening_balance_cohorts("2026-04", 1000, None, {"2026-05": 300})
+        {datetime.date(2024, 5, 1): Decimal('300'), datetime.date(2026, 3, 1): Decimal('700')}
+    """
+    plan = _as_month(plan_start, "plan_start")
+    balance = _money(opening_balance, "opening_balance", minimum=_ZERO)
+    rest = balance
+    cap = None
+    if previous_year_funds is not None:
+        funds = _money(previous_year_funds, "previous_year_funds", minimum=_ZERO)
+        cap = _round_money(funds / 12) if funds > 0 else None
+    cohorts = {}
+    for expires, amount in _monthly_amounts(known_expiring or {}, "known_expiring").items():
+        entered = _entered_for_expiry(expires)
+        if expires < plan or entered >= plan:
+            raise ValueError(
+                f"known_expiring has {expires:%Y-%m}: no part of an opening balance at {plan:%Y-%m} can expire "
+                f"then ({'it expired before the plan' if expires < plan else 'those funds enter after it starts'})"
+            )
+        if amount < 0:
+            raise ValueError(f"known_expiring[{expires:%Y-%m}] is negative ({amount})")
+        cohorts[entered] = amount
+        rest -= amount
+    if rest < 0:
+        raise ValueError(f"known_expiring adds up to {sum(cohorts.values()):,} GBP, more than the opening "
+                         f"balance of {balance:,} GBP")
+    live = [_add_months(plan, -back) for back in range(1, EXPIRY_MONTHS + 1)]
+    uncovered = [m for m in live if expiry_month(m) >= plan and m not in cohorts]
+    if not uncovered:
+        uncovered = [_add_months(plan, -1)]
+    for index, month in enumerate(uncovered):  # newest first
+        portion = rest if cap is None or index == len(uncovered) - 1 else min(cap, rest)
+        cohorts[month] = cohorts.get(month, _ZERO) + portion
+        rest -= portion
+    return {month: cohorts[month] for month in sorted(cohorts) if cohorts[month] > 0}
+
+
 # Public API: rules of the programme.
 
 
@@ -863,6 +1026,12 @@ def _expiry_groups(funds: Mapping[date, Decimal], expiry_months: int | None) -> 
         ([m for m in months if m < SHORT_EXPIRY_FROM], EXPIRY_MONTHS),
         ([m for m in months if m >= SHORT_EXPIRY_FROM], SHORT_EXPIRY_MONTHS),
     ]
+
+
+def _entered_for_expiry(expires: date) -> date:
+    """The month whose funds expire in ``expires``; the older one when two could (see expiry_month)."""
+    entered = _add_months(expires, -EXPIRY_MONTHS)
+    return entered if entered < SHORT_EXPIRY_FROM else _add_months(expires, -SHORT_EXPIRY_MONTHS)
 
 
 def _monthly_amounts(amounts: Mapping[DateLike, Number], name: str) -> dict[date, Decimal]:
