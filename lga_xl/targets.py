@@ -362,7 +362,8 @@ def assess(target: Target, actuals: Iterable[Actual]) -> TargetStatus:
 
     Only ``actuals`` of this target (by id) count.  Expected now is taken at
     the latest actual's date; the trend compares the latest with the actual
-    dated just before it.  Every value is checked against the target's unit
+    dated just before it.  The RAG is Not set while the baseline, the target
+    or either date is missing, then No data without an actual.  Every value is checked against the target's unit
     (:func:`check_value`).
 
     Raises:
@@ -379,11 +380,14 @@ def assess(target: Target, actuals: Iterable[Actual]) -> TargetStatus:
             check_value(getattr(target, name), target.unit, f"{target.id} {name}")
     latest = own[-1] if own else None
     previous = own[-2] if len(own) > 1 else None
-    figures = None not in (target.baseline, target.target, target.baseline_date, target.target_date)
+    values = None not in (target.baseline, target.target)
+    figures = values and None not in (target.baseline_date, target.target_date)
     expected = change = None
-    if figures and latest is not None:
-        expected = expected_now(target.baseline, target.baseline_date, target.target, target.target_date, latest.on)
+    if values and latest is not None:
         change = progress(latest.value, target.baseline, target.target)
+        if figures:
+            expected = expected_now(target.baseline, target.baseline_date, target.target, target.target_date,
+                                    latest.on)
     return TargetStatus(
         target_id=target.id,
         latest_date=latest.on if latest else None,
@@ -650,14 +654,15 @@ def progress_formula(latest: str, baseline: str, target: str) -> str:
 
 def rag_formula(
     latest: str, expected: str, baseline: str, target: str, direction: str | None = None,
-    amber_within: str | None = None,
+    amber_within: str | None = None, *, baseline_date: str | None = None, target_date: str | None = None,
 ) -> str:
-    """:func:`target_rag` as a formula.
+    """:func:`target_rag` as a formula; with the date cells too, the RAG of :func:`assess`.
 
     ``direction`` and ``amber_within`` are cells, or None for the inferred
     direction and :data:`DEFAULT_AMBER_WITHIN`; a blank amber_within cell also
-    means the default.  Inconsistent directions are not flagged here (Python
-    raises): check them beside the table.
+    means the default.  Given ``baseline_date`` and ``target_date``, a blank
+    date makes it Not set, as in :func:`assess`.  Inconsistent directions are
+    not flagged here (Python raises): check them beside the table.
     """
     b, t = _u(baseline), _u(target)
     if direction is None:
@@ -671,7 +676,8 @@ def rag_formula(
         per_mille = f'ROUND(IF({amber_within}="",{DEFAULT_AMBER_WITHIN},{amber_within})*{_PER_MILLE},0)'
     band = f"ROUND({per_mille}*ABS({t}-{b})/{_PER_MILLE},0)"
     ahead = f"{sign}*({_u(latest)}-{_u(expected)})"
-    return (f'=IF(OR({baseline}="",{target}=""),"{NOT_SET}",IF({latest}="","{NO_DATA}",'
+    required = ",".join(f'{ref}=""' for ref in (baseline, target, baseline_date, target_date) if ref is not None)
+    return (f'=IF(OR({required}),"{NOT_SET}",IF({latest}="","{NO_DATA}",'
             f'IF({expected}="","{NOT_SET}",IF({ahead}>=0,"{GREEN}",IF({ahead}>=-{band},"{AMBER}","{RED}")))))')
 
 
