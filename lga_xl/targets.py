@@ -363,8 +363,8 @@ def assess(target: Target, actuals: Iterable[Actual]) -> TargetStatus:
     Only ``actuals`` of this target (by id) count.  Expected now is taken at
     the latest actual's date; the trend compares the latest with the actual
     dated just before it.  The RAG is Not set while the baseline, the target
-    or either date is missing, then No data without an actual.  Every value is checked against the target's unit
-    (:func:`check_value`).
+    or either date is missing, then No data without an actual.  Every value
+    is checked against the target's unit (:func:`check_value`).
 
     Raises:
         ValueError: two actuals of the target on one date, or a bad value.
