@@ -78,6 +78,7 @@ from .rating import (
     rate,
     score_label,
 )
+from .targets import NUMBER, expected_now, parse_value, target_rag
 from .text import loose_choice, squash
 
 try:
@@ -97,6 +98,8 @@ __all__ = [
     "PUBLIC_SECTOR_TARGET",
     "RATING_SCORE",
     "SCORE_RATING",
+    "TARGET_RAG",
+    "TARGET_TRAJECTORY",
     "TRANSFER_ALLOWANCE",
     "TRANSFER_HEADROOM",
     "UdfInputError",
@@ -257,6 +260,58 @@ def PUBLIC_SECTOR_TARGET(headcount):
         return public_sector_target(_number(headcount, "headcount"))
 
 
+# Public API: growth-strategy targets.
+
+_BASELINE_DOC = "Baseline value: a number, 74%, 1 in 10 or £250,000; blank while the measure is to be agreed"
+_TARGET_DOC = "Target value, in the same terms as baseline"
+
+
+@func(category=CATEGORY)
+@arg("baseline", doc=_BASELINE_DOC)
+@arg("baseline_date", doc="Date of the baseline (a year such as 2021/22 is stored as the date it ends)")
+@arg("target", doc=_TARGET_DOC)
+@arg("target_date", doc="Date the target is due, after baseline_date and at most ten years later")
+@arg("on_date", doc="Date to work out the expected value for, usually the latest actual's date")
+def TARGET_TRAJECTORY(baseline, baseline_date, target, target_date, on_date):
+    """Expected value on a date: the straight line from baseline to target, to 4 decimals.
+
+    =TARGET_TRAJECTORY(5435, "2022-07-31", 7609, "2025-07-31", "2023-07-31") gives 6159.0055
+    Blank if any input is blank.
+    """
+    with _library_errors():
+        values = (_target_value(baseline, "baseline"), _target_value(target, "target"))
+        days = tuple(_target_day(value, name) for value, name in ((baseline_date, "baseline_date"),
+                                                                   (target_date, "target_date"), (on_date, "on_date")))
+        if None in values or None in days:
+            return ""
+        return float(expected_now(values[0], days[0], values[1], days[1], days[2]))
+
+
+@func(category=CATEGORY)
+@arg("latest", doc="Latest actual; blank gives No data")
+@arg("expected", doc="Expected value now, from TARGET_TRAJECTORY at the latest actual's date")
+@arg("baseline", doc=_BASELINE_DOC)
+@arg("target", doc=_TARGET_DOC)
+@arg("direction", doc="Optional: Increase or Decrease; by default worked out from baseline and target")
+@arg("amber_within", doc="Optional: the Amber band as a share of target - baseline, in steps of 0.1%; default 10%")
+def TARGET_RAG(latest, expected, baseline, target, direction=None, amber_within=None):
+    """Green, Amber or Red against the trajectory; Not set or No data when figures are missing.
+
+    =TARGET_RAG(6120, 6159.0055, 5435, 7609) gives "Amber"
+    Amber: behind by at most amber_within x (target - baseline).
+    """
+    with _library_errors():
+        rate = _single(amber_within, "amber_within")
+        if not _is_blank(rate):
+            rate = _percent_text(rate, "amber_within") or _number(rate, "amber_within")
+        return target_rag(
+            _target_value(latest, "latest"), _target_value(expected, "expected"),
+            _target_value(baseline, "baseline"), _target_value(target, "target"),
+            direction=None if _is_blank(_single(direction, "direction")) else _single(direction, "direction"),
+            amber_within=None if _is_blank(rate) else rate,
+        )
+
+
 # Public API: the Python side of the macros in macros/lga_xl.bas (classic xlwings only).
 
 
@@ -396,6 +451,24 @@ def _day(value, name: str) -> dt.date:
     cell = _single(value, name)
     if _is_blank(cell):
         return dt.date.today()
+    day = _as_date(cell)
+    if day is None:
+        raise UdfInputError(f"{name} must be a date (a date cell, or text like 2026-08-01 or 01/08/2026), "
+                            f"not {cell!r}")
+    return day
+
+
+def _target_value(value, name: str) -> Decimal | None:
+    """A target's figure as typed (5435, "5,435", 74%, "74%", "1 in 10", "£250,000"); None when blank."""
+    cell = _single(value, name)
+    return None if _is_blank(cell) else parse_value(cell, NUMBER, name)
+
+
+def _target_day(value, name: str) -> dt.date | None:
+    """A date argument of the target functions; None when blank."""
+    cell = _single(value, name)
+    if _is_blank(cell):
+        return None
     day = _as_date(cell)
     if day is None:
         raise UdfInputError(f"{name} must be a date (a date cell, or text like 2026-08-01 or 01/08/2026), "

@@ -58,6 +58,8 @@ EXPECTED_SIGNATURES = {
     "TRANSFER_ALLOWANCE": "previous_year_funds, Optional rate_or_date",
     "TRANSFER_HEADROOM": "previous_year_funds, committed, Optional rate_or_date",
     "PUBLIC_SECTOR_TARGET": "headcount",
+    "TARGET_TRAJECTORY": "baseline, baseline_date, target, target_date, on_date",
+    "TARGET_RAG": "latest, expected, baseline, target, Optional direction, Optional amber_within",
 }
 RANGE_ARGUMENTS = {"levels", "statuses", "strands"}
 

@@ -373,6 +373,8 @@ def test_every_function_has_the_documented_arguments():
         "TRANSFER_ALLOWANCE": ["previous_year_funds", "rate_or_date"],
         "TRANSFER_HEADROOM": ["previous_year_funds", "committed", "rate_or_date"],
         "PUBLIC_SECTOR_TARGET": ["headcount"],
+        "TARGET_TRAJECTORY": ["baseline", "baseline_date", "target", "target_date", "on_date"],
+        "TARGET_RAG": ["latest", "expected", "baseline", "target", "direction", "amber_within"],
     }
     for name in signatures:
         udf = getattr(udfs, name)
