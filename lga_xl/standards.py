@@ -57,6 +57,7 @@ from .text import loose_choice
 __all__ = [
     "APPROVED_FOR_DELIVERY", "IN_DEVELOPMENT", "PROPOSAL_IN_DEVELOPMENT", "RETIRED", "STATUSES", "WITHDRAWN",
     "FundingBand", "Standard", "StandardsError", "load_standards", "sample_export", "sample_standards",
+    "version_order",
 ]
 
 APPROVED_FOR_DELIVERY = "Approved for delivery"
@@ -297,6 +298,18 @@ def sample_export(*, include_inactive: bool = False) -> list[Standard]:
     return _from_json(text, SAMPLE_EXPORT_FILE, include_inactive)
 
 
+def version_order(version: str | None) -> tuple[int, ...]:
+    """A sort key for versions: '1.10' after '1.9'; a missing or odd version first.
+
+    Example:
+        >>> sorted(["1.10", "1.9", "2.0", None], key=version_order)
+        [None, '1.9', '1.10', '2.0']
+    """
+    if version is None or not re.fullmatch(r"\d+(\.\d+)*", version.strip()):
+        return ()
+    return tuple(int(part) for part in version.strip().split("."))
+
+
 # Private API.
 
 
@@ -322,7 +335,7 @@ def _from_json(text: str, source: str, include_inactive: bool) -> list[Standard]
             errors.append(f"item {index}{f' ({reference})' if isinstance(reference, str) else ''}: {exc}")
             continue
         # The latest version approved for delivery wins; a standard with none keeps its latest version.
-        rank = (standard.approved, _version_order(standard.version))
+        rank = (standard.approved, version_order(standard.version))
         kept = chosen.get(standard.reference)
         if kept is None or rank > kept[0]:
             chosen[standard.reference] = (rank, standard)
@@ -622,13 +635,6 @@ def _first_of(*places: tuple[Any, ...]) -> Any:
         if value is not None:
             return value
     return None
-
-
-def _version_order(version: str | None) -> tuple[int, ...]:
-    """'1.10' sorts after '1.9'; a missing or odd version sorts first."""
-    if version is None or not re.fullmatch(r"\d+(\.\d+)*", version.strip()):
-        return ()
-    return tuple(int(part) for part in version.strip().split("."))
 
 
 def _line_number(error: str) -> int:
