@@ -116,7 +116,8 @@ def main() -> None:
 
     ratio = result["seconds"] / bare
     peak = max(result["peak_mb"], result["worker_peak_mb"])
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+          f"Python {platform.python_version()}")
     print(f"returns: {args.count}, {args.levy_plans} of them levy plans (generated in {generated:.1f} s), "
           f"import jobs: {args.jobs}, best of {args.repeat} runs")
     print(f"bare calamine read, 1 process:   {bare:6.2f} s")

@@ -144,9 +144,10 @@ def count_levels(pairs: Iterable[tuple[str, Status | None]]) -> list[LevelCount]
     Early pairs are ignored (Early elements are descriptive, not scored).
 
     Example:
-        >>> count_levels([("Developing", Status.ACHIEVED), ("Developing", None),
-        ...               ("Maturing", Status.NOT_APPLICABLE)])
-        [LevelCount(applicable=2, achieved=1), LevelCount(applicable=0, achieved=0), LevelCount(applicable=0, achieved=0)]
+        >>> developing, maturing, mature = count_levels([("Developing", Status.ACHIEVED), ("Developing", None),
+        ...                                              ("Maturing", Status.NOT_APPLICABLE)])
+        >>> developing, maturing
+        (LevelCount(applicable=2, achieved=1), LevelCount(applicable=0, achieved=0))
     """
     applicable = dict.fromkeys(SCORED_LEVELS, 0)
     achieved = dict.fromkeys(SCORED_LEVELS, 0)

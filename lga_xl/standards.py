@@ -47,11 +47,12 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from . import cells
 from .text import loose_choice
 
 __all__ = [
@@ -600,16 +601,14 @@ def _day(value: dt.date) -> dt.date:
 
 
 def _amount(value: Any, what: str) -> Decimal:
-    text = re.sub(r"[£,\s]", "", _text(value))
-    if not text:
-        raise ValueError(f"{what} is blank")
     try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"{what} {_text(value)!r} is not a number") from None
-    if not amount.is_finite() or amount < 0:
-        raise ValueError(f"{what} {_text(value)!r} is not an amount of 0 or more")
-    return amount
+        read = cells.number(value, minimum=0)
+    except cells.CellValueError as err:
+        problem = "is not an amount of 0 or more" if err.code == "negative-amount" else "is not a number"
+        raise ValueError(f"{what} {_text(value)!r} {problem}") from None
+    if read is None:
+        raise ValueError(f"{what} is blank")
+    return read.value
 
 
 def _whole(value: Any, what: str) -> int:

@@ -49,15 +49,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import xlwings
 from xlwings import arg, func
 
+from . import cells
 from .levy import (
     LEVY_START,
     funds_entering,
@@ -108,8 +108,6 @@ __all__ = [
 CATEGORY = "lga_xl"  # the Insert Function dialog's category (classic xlwings)
 ISSUES_SHEET = "Issues"
 ISSUE_COLUMNS = ("Severity", "Code", "Message", "Sheet", "Cell")
-EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 0 in the 1900 date system, right for every serial from 61 (1 March 1900)
-LAST_SERIAL = 2958465  # 31 December 9999, Excel's last date
 _FORMULA_START = ("=", "+", "-", "@")  # text starting so would become a formula when written to a cell
 
 
@@ -409,13 +407,12 @@ def _check_same_size(name: str, cells: list, level_cells: list) -> None:
 def _english_fraction(english_percent) -> Decimal:
     """90, 90% (0.9) or "90%" as the fraction 0.9: up to 1 is a fraction, above 1 a percentage."""
     value = _required(english_percent, "english_percent")
-    share = _percent_text(value, "english_percent")
-    if share is None:
-        number = _exact(_number(value, "english_percent"))
-        share = number if number <= 1 else number / 100
-    if not 0 <= share <= 1:
-        raise UdfInputError(f"english_percent must be between 0 and 100 (type 90 or 90%), not {value!r}")
-    return share
+    try:
+        return cells.percent(value).value
+    except cells.CellValueError as err:
+        if err.code == "percent-out-of-range":
+            raise UdfInputError(f"english_percent must be between 0 and 100 (type 90 or 90%), not {value!r}") from None
+        raise UdfInputError(f"english_percent must be a number, not {value!r}") from None
 
 
 def _transfer_rate(rate_or_date) -> Decimal:
@@ -440,7 +437,7 @@ def _rate(value) -> Decimal | None:
     try:
         share = _percent_text(value, "rate_or_date")
         if share is None:
-            share = _exact(_number(value, "rate_or_date"))
+            share = Decimal(_number(value, "rate_or_date"))
     except UdfInputError:
         return None  # not a number: perhaps a date typed as text
     return share if 0 <= share <= 1 else None
@@ -478,53 +475,36 @@ def _target_day(value, name: str) -> dt.date | None:
 
 def _as_date(value) -> dt.date | None:
     """A date cell, an Excel serial number or text like 2026-08-01 or 01/08/2026; None if not a date."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return EXCEL_EPOCH + dt.timedelta(days=int(value)) if 1 <= value <= LAST_SERIAL else None
-    if isinstance(value, str):
-        for layout in ("%Y-%m-%d", "%d/%m/%Y"):
-            try:
-                return dt.datetime.strptime(value.strip(), layout).date()
-            except ValueError:
-                continue
-    return None
+    try:
+        read = cells.date(value)
+    except cells.CellValueError:
+        return None
+    return None if read is None else read.value
 
 
 def _number(value, name: str) -> int | float:
     """A number cell, or a number typed as text ("1,250", " 3000 ", "£3,000").
 
     Whole numbers come back as int, so that the library's messages say 3000,
-    not 3000.0 (Excel passes every number as a float).
+    not 3000.0 (Excel passes every number as a float); others as the float
+    whose shortest repr the library reads back exactly.
     """
     cell = _required(value, name)
-    if isinstance(cell, bool) or not isinstance(cell, (int, float, str)):
-        raise UdfInputError(f"{name} must be a number, not {cell!r}")
-    if isinstance(cell, str):
-        try:
-            number = Decimal(re.sub(r"[£,\s]", "", cell))
-        except InvalidOperation:
-            raise UdfInputError(f"{name} must be a number, not {cell!r}") from None
-        if not number.is_finite():
-            raise UdfInputError(f"{name} must be a number, not {cell!r}")
-        cell = int(number) if number == number.to_integral_value() else float(number)
-    if isinstance(cell, float) and cell.is_integer():
-        return int(cell)
-    return cell
+    try:
+        number = cells.number(cell).value
+    except cells.CellValueError:
+        raise UdfInputError(f"{name} must be a number, not {cell!r}") from None
+    return int(number) if number == number.to_integral_value() else float(number)
 
 
 def _percent_text(value, name: str) -> Decimal | None:
     """ "90%" typed as text as the fraction 0.9; None for anything else."""
     if isinstance(value, str) and value.strip().endswith("%"):
-        return _exact(_number(value.strip()[:-1], name)) / 100
+        try:
+            return cells.percent(value).value
+        except cells.CellValueError:
+            raise UdfInputError(f"{name} must be a percentage, not {value!r}") from None
     return None
-
-
-def _exact(number: int | float) -> Decimal:
-    """A number as Decimal, floats by their shortest repr as the library reads them."""
-    return Decimal(repr(number)) if isinstance(number, float) else Decimal(number)
 
 
 def _required(value, name: str):

@@ -13,6 +13,12 @@ import pytest
 from click.testing import CliRunner
 
 from lga_xl.cli import main
+from lga_xl.contracts.levy_plan import CONTRACT
+from lga_xl.contracts.levy_plan import FORECAST as FORECAST_TABLE
+from lga_xl.contracts.levy_plan import PLANNED_STARTS as STARTS_TABLE
+from lga_xl.contracts.levy_plan import SCHOOLS as SCHOOLS_TABLE
+from lga_xl.contracts.levy_plan import STANDARDS as STANDARDS_TABLE
+from lga_xl.contracts.levy_plan import TRANSFERS as TRANSFERS_TABLE
 from lga_xl.issues import WorkbookError
 from lga_xl.readers import read_workbook, validate
 from lga_xl.readers.levy_plan import read_levy_plan
@@ -32,6 +38,24 @@ STARTS = [
     StartEntry("ST0888", dt.date(2027, 2, 1), 12, 4000, urn=100003),  # row 9
 ]
 TRANSFERS = [TransferEntry("Northwick Care Ltd", "ST0005", dt.date(2026, 10, 1), 12, 3000)]
+
+
+def plan_cell(name):
+    """The cell of a named input, as the contract places it."""
+    return CONTRACT.address(name)[1]
+
+
+def cell(table, key, row):
+    """The cell of a table column on its ``row``-th data row (1-based)."""
+    return table.cell(key, table.first_row + row - 1)
+
+
+def start_cell(key, row=1):
+    return cell(STARTS_TABLE, key, row)
+
+
+def school_cell(key, row=1):
+    return cell(SCHOOLS_TABLE, key, row)
 
 
 def make(tmp_path, name="plan.xlsx", **overrides):
@@ -118,21 +142,21 @@ def test_json_dump_round_trips(tmp_path):
 
 
 @pytest.mark.parametrize(("cell", "value", "code"), [
-    ("B10", "lots", "not-a-number"),
-    ("B10", "£50,000,000", "number-as-text"),
-    ("B13", -5, "negative-amount"),
-    ("B14", -0.01, "negative-amount"),
-    ("B15", "n/a", "not-a-number"),
-    ("B11", 120, "english-percent-out-of-range"),
-    ("B11", -1, "english-percent-out-of-range"),
-    ("B12", 10.5, "not-a-number"),
-    ("B6", "Wessex", "unknown-region"),
-    ("B10", None, "missing-input"),
-    ("B11", None, "missing-input"),
-    ("B5", None, "missing-org-name"),
-    ("B7", "2026/28", "bad-tax-year"),
-    ("B8", dt.date(2026, 5, 1), "bad-tax-year"),
-    ("B8", dt.date(2017, 4, 1), "bad-tax-year"),
+    (plan_cell("TotalPayBill"), "lots", "not-a-number"),
+    (plan_cell("TotalPayBill"), "£50,000,000", "number-as-text"),
+    (plan_cell("PreviousYearFunds"), -5, "negative-amount"),
+    (plan_cell("OpeningBalance"), -0.01, "negative-amount"),
+    (plan_cell("TransfersCommitted"), "n/a", "not-a-number"),
+    (plan_cell("EnglishPercent"), 120, "english-percent-out-of-range"),
+    (plan_cell("EnglishPercent"), -1, "english-percent-out-of-range"),
+    (plan_cell("Headcount"), 10.5, "not-a-number"),
+    (plan_cell("Region"), "Wessex", "unknown-region"),
+    (plan_cell("TotalPayBill"), None, "missing-input"),
+    (plan_cell("EnglishPercent"), None, "missing-input"),
+    (plan_cell("OrgName"), None, "missing-org-name"),
+    (plan_cell("TaxYear"), "2026/28", "bad-tax-year"),
+    (plan_cell("PlanStart"), dt.date(2026, 5, 1), "bad-tax-year"),
+    (plan_cell("PlanStart"), dt.date(2017, 4, 1), "bad-tax-year"),
 ])
 def test_input_problems_are_located(tmp_path, cell, value, code):
     result = read_levy_plan(tamper(make(tmp_path), lambda wb: wb["Plan"].__setitem__(cell, value)))
@@ -140,33 +164,33 @@ def test_input_problems_are_located(tmp_path, cell, value, code):
 
 
 def test_a_bad_input_counts_as_zero(tmp_path):
-    result = read_levy_plan(tamper(make(tmp_path), lambda wb: wb["Plan"].__setitem__("B11", 120)))
+    result = read_levy_plan(tamper(make(tmp_path), lambda wb: wb["Plan"].__setitem__(plan_cell("EnglishPercent"), 120)))
     assert result.english_percent is None and result.funds_in == 0
 
 
 def test_a_number_typed_as_text_is_read(tmp_path):
-    result = read_levy_plan(tamper(make(tmp_path), lambda wb: wb["Plan"].__setitem__("B10", "£50,000,000")))
+    result = read_levy_plan(tamper(make(tmp_path), lambda wb: wb["Plan"].__setitem__(plan_cell("TotalPayBill"), "£50,000,000")))
     assert result.annual_levy == D("235000.00")
 
 
 def test_tax_year_and_plan_start_that_disagree(tmp_path):
-    result = read_levy_plan(tamper(make(tmp_path), lambda wb: wb["Plan"].__setitem__("B7", "2027-28")))
-    assert ("Plan", "B7", "bad-tax-year") in located(result)
+    result = read_levy_plan(tamper(make(tmp_path), lambda wb: wb["Plan"].__setitem__(plan_cell("TaxYear"), "2027-28")))
+    assert ("Plan", plan_cell("TaxYear"), "bad-tax-year") in located(result)
     assert result.tax_year == "2026-27"  # the formulas use PlanStart, and so does the reader
 
 
 def test_no_usable_tax_year_at_all_is_refused(tmp_path):
     def clear(wb):
-        wb["Plan"]["B7"] = None
-        wb["Plan"]["B8"] = None
+        wb["Plan"][plan_cell("TaxYear")] = None
+        wb["Plan"][plan_cell("PlanStart")] = None
 
     issue = fatal(tamper(make(tmp_path), clear))
-    assert (issue.code, issue.sheet, issue.cell) == ("bad-tax-year", "Plan", "B8")
+    assert (issue.code, issue.sheet, issue.cell) == ("bad-tax-year", "Plan", plan_cell("PlanStart"))
 
 
 def test_schools_pay_bill_over_the_whole_councils(tmp_path):
     result = read_levy_plan(make(tmp_path, total_pay_bill=2_000_000))
-    assert ("Plan", "B10", "schools-pay-bill-over-total") in located(result)
+    assert ("Plan", plan_cell("TotalPayBill"), "schools-pay-bill-over-total") in located(result)
 
 
 # --- issues in the tables ---------------------------------------------------------------------
@@ -175,36 +199,36 @@ def test_schools_pay_bill_over_the_whole_councils(tmp_path):
 def test_school_outside_the_councils_levy(tmp_path):
     schools = [*SCHOOLS[:1], SchoolEntry(100009, "Birch Academy", "Academy", 900_000, 30)]
     result = read_levy_plan(make(tmp_path, schools=schools))
-    assert ("Schools", "C7", "school-not-in-council-levy") in located(result)
+    assert ("Schools", school_cell("type", 2), "school-not-in-council-levy") in located(result)
     birch = result.schools[1]
     assert (birch.in_council_levy, birch.levy_share, birch.check) == (False, 0, "Not in council levy")
     assert result.schools_pay_bill == D("1200000")
 
 
 def test_unknown_school_type_typed_in(tmp_path):
-    result = read_levy_plan(tamper(make(tmp_path), lambda wb: wb["Schools"].__setitem__("C6", "Grammar")))
-    assert ("Schools", "C6", "school-not-in-council-levy") in located(result)
+    result = read_levy_plan(tamper(make(tmp_path), lambda wb: wb["Schools"].__setitem__(school_cell("type"), "Grammar")))
+    assert ("Schools", school_cell("type"), "school-not-in-council-levy") in located(result)
 
 
 def test_duplicate_urn(tmp_path):
     schools = [*SCHOOLS, SchoolEntry(100001, "Ash Primary (again)", "Community", 10_000, 1)]
     result = read_levy_plan(make(tmp_path, schools=schools))
-    assert ("Schools", "A9", "duplicate-urn") in located(result)
+    assert ("Schools", school_cell("urn", 4), "duplicate-urn") in located(result)
     assert [s.check for s in result.schools] == ["URN listed twice", "", "", "URN listed twice"]
 
 
 @pytest.mark.parametrize(("start", "cell", "code", "check"), [
-    (StartEntry("ST0072", dt.date(2026, 9, 1), 12, D("3600.50")), "G6", "price-above-cap",
+    (StartEntry("ST0072", dt.date(2026, 9, 1), 12, D("3600.50")), start_cell("price"), "price-above-cap",
      "Price above the funding band"),
-    (StartEntry("ST0072", dt.date(2026, 9, 1), 7, 3500), "F6", "duration-too-short", "Shorter than the minimum"),
-    (StartEntry("ST0072", dt.date(2025, 7, 1), 11, 3500), "F6", "duration-too-short", "Shorter than the minimum"),
-    (StartEntry("ST9999", dt.date(2026, 9, 1), 12, 3500), "B6", "unknown-standard", "Unknown standard"),
-    (StartEntry("ST0072", dt.date(2027, 4, 1), 12, 3500), "E6", "start-outside-plan", "Starts outside the plan year"),
-    (StartEntry("ST0072", dt.date(2026, 3, 31), 12, 3500), "E6", "start-outside-plan", "Starts outside the plan year"),
-    (StartEntry("ST0072", dt.date(2026, 9, 1), 12, 3500, urn=999999), "A6", "unknown-school", "Unknown school"),
-    (StartEntry("ST0072", None, 12, 3500), "E6", "incomplete-row", "Incomplete row"),
-    (StartEntry("ST0072", dt.date(2026, 9, 1), None, 3500), "F6", "incomplete-row", "Incomplete row"),
-    (StartEntry(None, dt.date(2026, 9, 1), 12, 3500), "B6", "incomplete-row", "Incomplete row"),
+    (StartEntry("ST0072", dt.date(2026, 9, 1), 7, 3500), start_cell("duration_months"), "duration-too-short", "Shorter than the minimum"),
+    (StartEntry("ST0072", dt.date(2025, 7, 1), 11, 3500), start_cell("duration_months"), "duration-too-short", "Shorter than the minimum"),
+    (StartEntry("ST9999", dt.date(2026, 9, 1), 12, 3500), start_cell("standard"), "unknown-standard", "Unknown standard"),
+    (StartEntry("ST0072", dt.date(2027, 4, 1), 12, 3500), start_cell("start_date"), "start-outside-plan", "Starts outside the plan year"),
+    (StartEntry("ST0072", dt.date(2026, 3, 31), 12, 3500), start_cell("start_date"), "start-outside-plan", "Starts outside the plan year"),
+    (StartEntry("ST0072", dt.date(2026, 9, 1), 12, 3500, urn=999999), start_cell("urn"), "unknown-school", "Unknown school"),
+    (StartEntry("ST0072", None, 12, 3500), start_cell("start_date"), "incomplete-row", "Incomplete row"),
+    (StartEntry("ST0072", dt.date(2026, 9, 1), None, 3500), start_cell("duration_months"), "incomplete-row", "Incomplete row"),
+    (StartEntry(None, dt.date(2026, 9, 1), 12, 3500), start_cell("standard"), "incomplete-row", "Incomplete row"),
 ])
 def test_planned_start_problems(tmp_path, start, cell, code, check):
     result = read_levy_plan(make(tmp_path, starts=[start, *STARTS[1:]]))
@@ -224,49 +248,47 @@ def test_price_above_the_band_is_capped_for_the_levy(tmp_path):
 def test_a_standard_added_on_the_standards_sheet_is_known(tmp_path):
     def add(wb):
         ws = wb["Standards"]
-        row = 5 + 28  # the first spare row below the sample's 28 standards
-        ws.cell(row=row, column=1, value="ST0999")
-        ws.cell(row=row, column=2, value="Our own standard")
-        ws.cell(row=row, column=3, value=3)
-        ws.cell(row=row, column=4, value=6000)
-        ws.cell(row=row + 1, column=1, value="ST0998")  # no band
+        row = STANDARDS_TABLE.first_row + 28  # the first spare row below the sample's 28 standards
+        for key, value in (("reference", "ST0999"), ("title", "Our own standard"), ("level", 3), ("max_funding", 6000)):
+            ws[STANDARDS_TABLE.cell(key, row)] = value
+        ws[STANDARDS_TABLE.cell("reference", row + 1)] = "ST0998"  # no band
 
     path = tamper(make(tmp_path, starts=[StartEntry("ST0999", dt.date(2026, 9, 1), 12, 6000)]), add)
     result = read_levy_plan(path)
     assert "unknown-standard" not in codes(result)
-    assert ("Standards", "D34", "incomplete-row") in located(result)
+    assert ("Standards", cell(STANDARDS_TABLE, "max_funding", 30), "incomplete-row") in located(result)
     start = result.planned_starts[0]
     assert (start.title, start.level, start.band_max) == ("Our own standard", 3, D("6000"))
 
 
 def test_a_number_typed_as_text_in_a_row_is_read_with_a_warning(tmp_path):
-    result = read_levy_plan(tamper(make(tmp_path), lambda wb: wb["Starts"].__setitem__("G6", "3,500")))
-    assert ("Starts", "G6", "number-as-text") in located(result)
+    result = read_levy_plan(tamper(make(tmp_path), lambda wb: wb["Starts"].__setitem__(start_cell("price"), "3,500")))
+    assert ("Starts", start_cell("price"), "number-as-text") in located(result)
     assert result.planned_starts[0].in_year_cost == D("1399.98")
 
 
 def test_bad_values_in_a_row(tmp_path):
     def spoil(wb):
-        wb["Starts"]["E6"] = "soon"
-        wb["Starts"]["F7"] = 12.5
-        wb["Starts"]["G8"] = -100
-        wb["Schools"]["D6"] = "a lot"
+        wb["Starts"][start_cell("start_date")] = "soon"
+        wb["Starts"][start_cell("duration_months", 2)] = 12.5
+        wb["Starts"][start_cell("price", 3)] = -100
+        wb["Schools"][school_cell("pay_bill")] = "a lot"
 
     result = read_levy_plan(tamper(make(tmp_path), spoil))
-    assert {("Starts", "E6", "bad-date"), ("Starts", "F7", "not-a-number"), ("Starts", "G8", "negative-amount"),
-            ("Schools", "D6", "not-a-number")} <= located(result)
+    assert {("Starts", start_cell("start_date"), "bad-date"), ("Starts", start_cell("duration_months", 2), "not-a-number"), ("Starts", start_cell("price", 3), "negative-amount"),
+            ("Schools", school_cell("pay_bill"), "not-a-number")} <= located(result)
     assert [s.check for s in result.planned_starts[:3]] == ["Check the date, duration and price"] * 3
     assert result.planned_starts[0].in_year_cost == 0
 
 
 def test_implausible_dates_and_durations_are_refused_not_computed(tmp_path):
     def spoil(wb):
-        wb["Starts"]["E6"] = dt.date(9999, 12, 1)
-        wb["Starts"]["F7"] = 10**9
-        wb["Transfers"]["C6"] = dt.date(1901, 1, 1)
+        wb["Starts"][start_cell("start_date")] = dt.date(9999, 12, 1)
+        wb["Starts"][start_cell("duration_months", 2)] = 10**9
+        wb["Transfers"][cell(TRANSFERS_TABLE, "start_date", 1)] = dt.date(1901, 1, 1)
 
     result = read_levy_plan(tamper(make(tmp_path), spoil))
-    assert {("Starts", "E6", "bad-date"), ("Starts", "F7", "not-a-number"), ("Transfers", "C6", "bad-date")} <= \
+    assert {("Starts", start_cell("start_date"), "bad-date"), ("Starts", start_cell("duration_months", 2), "not-a-number"), ("Transfers", cell(TRANSFERS_TABLE, "start_date", 1), "bad-date")} <= \
         located(result)
     assert result.planned_starts[0].in_year_cost == result.planned_starts[1].in_year_cost == 0
 
@@ -274,7 +296,7 @@ def test_implausible_dates_and_durations_are_refused_not_computed(tmp_path):
 def test_partly_filled_school_and_transfer_rows(tmp_path):
     result = read_levy_plan(make(tmp_path, schools=[SchoolEntry(100001, "Ash", "Community", None, 4)],
                                  transfers=[TransferEntry(None, "ST0005", dt.date(2026, 10, 1), 12, 3000)]))
-    assert {("Schools", "D6", "incomplete-row"), ("Transfers", "A6", "incomplete-row")} <= located(result)
+    assert {("Schools", school_cell("pay_bill"), "incomplete-row"), ("Transfers", cell(TRANSFERS_TABLE, "recipient", 1), "incomplete-row")} <= located(result)
 
 
 def test_blank_rows_are_ignored_wherever_they_are(tmp_path):
@@ -293,14 +315,14 @@ def test_transfers_over_the_headroom_are_located_at_the_row_that_crosses_it(tmp_
     assert result.transfer_allowance_statutory == D("5000.00")
     assert [t.in_year_cost for t in result.transfers] == [D("2200.00")] * 4
     [issue] = [i for i in result.issues if i.code == "transfers-over-headroom"]
-    assert (issue.sheet, issue.cell, issue.severity) == ("Transfers", "E8", "error")
+    assert (issue.sheet, issue.cell, issue.severity) == ("Transfers", cell(TRANSFERS_TABLE, "price", 3), "error")
     assert result.over_committed == result.transfers_total - D("5000.00")
     assert result.headroom_statutory == 0
 
 
 def test_commitments_alone_over_the_headroom_point_at_the_input(tmp_path):
     result = read_levy_plan(make(tmp_path, previous_year_funds=10_000, transfers_committed=6_000))
-    assert ("Plan", "B15", "transfers-over-headroom") in located(result)
+    assert ("Plan", plan_cell("TransfersCommitted"), "transfers-over-headroom") in located(result)
 
 
 def test_expiring_funds_are_a_warning_at_the_first_month(tmp_path):
@@ -331,17 +353,18 @@ def test_a_formula_typed_over_is_a_cached_value_mismatch(tmp_path, libreoffice):
     values = openpyxl.load_workbook(recalculated, data_only=True)  # every formula becomes its value
 
     def overwrite(wb):
-        wb["Plan"]["B18"] = 1.23  # AnnualLevy
-        wb["Schools"]["F6"] = 999  # Ash's levy share
-        wb["Starts"]["K6"] = "OK"  # a Check
-        wb["Forecast"]["F20"] = 0  # a balance
+        wb["Plan"][plan_cell("AnnualLevy")] = 1.23
+        wb["Schools"][school_cell("levy_share")] = 999  # Ash's levy share
+        wb["Starts"][start_cell("check")] = "OK"  # a Check
+        wb["Forecast"][cell(FORECAST_TABLE, "balance", 9)] = 0
 
     overwrite(values)
     typed_over = tmp_path / "typed_over.xlsx"
     values.save(typed_over)
     result = read_levy_plan(typed_over)
     assert {(i.sheet, i.cell) for i in result.issues if i.code == "cached-value-mismatch"} == {
-        ("Plan", "B18"), ("Schools", "F6"), ("Starts", "K6"), ("Forecast", "F20")}
+        ("Plan", plan_cell("AnnualLevy")), ("Schools", school_cell("levy_share")), ("Starts", start_cell("check")),
+        ("Forecast", cell(FORECAST_TABLE, "balance", 9))}
     assert result.annual_levy == D("235000.00")  # recomputed from the inputs, never taken from the cell
 
 
@@ -355,7 +378,7 @@ def test_deleted_table_and_renamed_column_are_refused(tmp_path):
     assert fatal(tamper(make(tmp_path, "a.xlsx"), drop)).code == "missing-table"
 
     def rename(wb):
-        wb["Starts"]["G5"] = "Cost"
+        wb["Starts"][start_cell("price", 0)] = "Cost"
         wb["Starts"].tables["PlannedStarts"].tableColumns[6].name = "Cost"
 
     issue = fatal(tamper(make(tmp_path, "b.xlsx"), rename))
@@ -396,7 +419,7 @@ def test_cli_validate_exit_codes(tmp_path):
     assert result.exit_code == 1 and "Plan!B11" in result.output and "[english-percent-out-of-range]" in result.output
     assert runner.invoke(main, ["validate", str(good), str(bad), str(unreadable)]).exit_code == 2
     lines = runner.invoke(main, ["validate", "--json", str(bad)]).output.splitlines()
-    assert {"sheet": "Plan", "cell": "B11", "code": "english-percent-out-of-range"}.items() <= json.loads(
+    assert {"sheet": "Plan", "cell": plan_cell("EnglishPercent"), "code": "english-percent-out-of-range"}.items() <= json.loads(
         next(line for line in lines if "english" in line)).items()
 
 

@@ -61,7 +61,7 @@ def test_there_are_enough_fillings(recalculated):
 
 def test_workbook_ratings_equal_python_for_every_filling(recalculated):
     mismatches = []
-    for name, answers, targets, path in recalculated:
+    for name, answers, _targets, path in recalculated:
         table, overall = summary_rows(path)
         expected = python_ratings(MODEL, answers)
         for strand, (label, score, counts) in expected.items():
@@ -83,7 +83,7 @@ def test_workbook_ratings_equal_python_for_every_filling(recalculated):
 def test_every_plus_path_and_level_occurs(recalculated):
     seen = set()
     for _, answers, _, _ in recalculated:
-        for strand, (label, _, _) in python_ratings(MODEL, answers).items():
+        for label, _, _ in python_ratings(MODEL, answers).values():
             seen.add(label)
     assert seen == set(LABELS)
 

@@ -366,7 +366,8 @@ def open_package(path: str | Path, display: str | None = None) -> Package:
     if head == _CFB_MAGIC:
         # Encrypted xlsx files and old .xls files are both OLE compound files.
         if _ENCRYPTION_INFO in path.read_bytes():
-            raise fail("encrypted", "the workbook is password-protected: remove the password (File > Info) and send it again")
+            raise fail("encrypted", "the workbook is password-protected: remove the password (File > Info) and "
+                       "send it again")
         raise fail("legacy-xls", "this is an old .xls workbook: open it in Excel, save as .xlsx and send it again")
     if not head.startswith(b"PK"):
         raise fail("not-xlsx", f"this is not an Excel workbook ({_describe_bytes(path)})")
@@ -388,10 +389,13 @@ def _check_archive(archive: zipfile.ZipFile, fail) -> None:
         raise fail("too-large", f"the file holds {len(infos):,} parts, over the {MAX_ZIP_MEMBERS:,} limit")
     unpacked = sum(info.file_size for info in infos)
     if unpacked > MAX_UNPACKED_BYTES:
-        raise fail("too-large", f"the file unpacks to {unpacked / 2**20:.0f} MB, over the {MAX_UNPACKED_BYTES // 2**20} MB limit")
+        raise fail("too-large", f"the file unpacks to {unpacked / 2**20:.0f} MB, over the "
+                   f"{MAX_UNPACKED_BYTES // 2**20} MB limit")
     for info in infos:
         if info.file_size > 1_000_000 and info.file_size > MAX_MEMBER_RATIO * max(info.compress_size, 1):
-            raise fail("too-large", f"the part {info.filename} is compressed {info.file_size // max(info.compress_size, 1):,} to 1: refused as a possible zip bomb")
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise fail("too-large", f"the part {info.filename} is compressed {ratio:,} to 1: refused as a possible "
+                       "zip bomb")
     if "xl/workbook.xml" not in archive.NameToInfo:
         kind = "a Word document" if "word/document.xml" in archive.NameToInfo else "a zip file"
         raise fail("not-xlsx", f"this is {kind}, not an Excel workbook")

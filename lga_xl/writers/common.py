@@ -130,7 +130,8 @@ def add_number_validation(
     if maximum is None:
         dv = DataValidation(type=kind, operator="greaterThanOrEqual", formula1=str(minimum), allow_blank=True)
     else:
-        dv = DataValidation(type=kind, operator="between", formula1=str(minimum), formula2=str(maximum), allow_blank=True)
+        dv = DataValidation(type=kind, operator="between", formula1=str(minimum), formula2=str(maximum),
+                            allow_blank=True)
     _explain(dv, title, message, None)
     dv.add(cells)
     ws.add_data_validation(dv)

@@ -31,13 +31,12 @@ from xml.sax.saxutils import escape
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
-from .. import __version__
+from .. import __version__, cells
 from ..consolidated_data import Section, load_sections, section_map
 from ..rating import LABELS
 
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_TEXT = 32_767
-EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 HEADERS = {
     "return_id": "Return", "org_type": "Organisation type", "overall_score": "Overall score",
@@ -202,7 +201,7 @@ def _distribution_chart(wb, ws, header_row: int, section: Section, column: int) 
     england = [i for i, r in enumerate(section.rows) if r[0] == "England"]
     first, last = header_row + 1 + england[0], header_row + 1 + england[-1]
     chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
-    for offset, label in enumerate(LABELS):
+    for offset in range(len(LABELS)):
         col = 2 + offset
         chart.add_series({
             "name": ["Benchmarks", header_row, col],
@@ -370,6 +369,6 @@ def _text(value: str) -> str:
 
 def _serial(iso: str) -> float | str:
     try:
-        return (dt.date.fromisoformat(iso) - EXCEL_EPOCH).days
+        return cells.serial(dt.date.fromisoformat(iso))
     except ValueError:
         return iso

@@ -511,8 +511,10 @@ def _plan_results(wb) -> None:
     ws.cell(row=row, column=RESULTS.label_column + 1, value="Funds forecast to expire").font = c.LABEL_FONT
     ws.cell(row=row, column=RESULTS.value_column + 1, value="=FundsExpiring").number_format = (
         EXPIRY.names[0].number_format)
-    ws.cell(row=row, column=RESULTS.note_column + 1, value="=IF(FundsExpiring>0,\"Warning: funds will expire - see the Forecast sheet\","
-                                      f"\"No funds expire in the {FORECAST.rows}-month forecast\")").font = c.NOTE_FONT
+    note = ws.cell(row=row, column=RESULTS.note_column + 1)
+    note.value = ('=IF(FundsExpiring>0,"Warning: funds will expire - see the Forecast sheet",'
+                  f'"No funds expire in the {FORECAST.rows}-month forecast")')
+    note.font = c.NOTE_FONT
     c.mark_result([ws.cell(row=row, column=RESULTS.value_column + 1)])
     over = RESULTS.cell("OverCommitted")
     ws.conditional_formatting.add(over, FormulaRule(formula=[f"{over}>0"], fill=_WARN_FILL))

@@ -40,7 +40,8 @@ INSTRUCTIONS = (
     (
         "How to fill it in",
         (
-            "1. On the Cover sheet, fill in the yellow cells: your organisation, type, region, who completed it and the date.",
+            "1. On the Cover sheet, fill in the yellow cells: your organisation, type, region, who completed it "
+            "and the date.",
             "2. On the Assessment sheet, give every element a Status from the dropdown: Achieved, In progress, "
             "Not started or Not applicable. Add a note of your evidence beside it if you can.",
             "3. On the Summary sheet, pick a Target rating for each strand: where you aim to be in a year.",
@@ -205,7 +206,8 @@ def score_formula(row: int) -> str:
     the next level up, or achievements in two or more higher levels.
     """
     dev_a, dev_n, mat_a, mat_n, mre_a, mre_n = (
-        RATINGS.cell(f"{level.lower()}_{count}", row) for level in SCORED_LEVELS for count in ("achieved", "applicable"))
+        RATINGS.cell(f"{level.lower()}_{count}", row)
+        for level in SCORED_LEVELS for count in ("achieved", "applicable"))
     complete = lambda a, n: f"AND({n}>=1,{a}={n})"  # noqa: E731
     half = lambda a, n: f"AND({n}>=1,2*{a}>={n})"  # noqa: E731
     return (
