@@ -42,12 +42,15 @@ from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.chart.text import RichText
 from openpyxl.chart.title import title_maker
 from openpyxl.drawing.line import LineProperties
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
 from openpyxl.drawing.text import Font as DrawingFont
+from openpyxl.drawing.xdr import XDRPositiveSize2D
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, range_boundaries, range_to_tuple
 from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.utils.units import cm_to_EMU, pixels_to_EMU
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
@@ -129,7 +132,8 @@ TITLE = CellStyle(FontSpec(TITLE_SIZE, bold=True))
 HEADING = CellStyle(FontSpec(HEADING_SIZE, bold=True))
 BODY = CellStyle()
 LABEL = CellStyle(FontSpec(bold=True))
-NOTE = CellStyle(FontSpec(NOTE_SIZE, colour=SECONDARY_TEXT_COLOUR), wrap=True)
+NOTE = CellStyle(FontSpec(NOTE_SIZE, colour=SECONDARY_TEXT_COLOUR))
+PARAGRAPH = CellStyle(wrap=True)  # running text, as on an Instructions sheet
 TABLE_HEADER = CellStyle(FontSpec(bold=True, colour=WHITE), fill=BLUE, border=True, wrap=True)
 TABLE_CELL = CellStyle(border=True, wrap=True)
 INPUT = CellStyle(fill=INPUT_COLOUR, border=True, unlocked=True)
@@ -177,8 +181,11 @@ RATING_PALETTE = ("C6DBEF", "9ECAE1", "6BAED6", "4292C6", "2171B5", "08519C", "0
 # Unordered series: the Okabe-Ito palette, distinguishable with the common colour-vision deficiencies.
 SERIES_PALETTE = ("0072B2", "E69F00", "009E73", "D55E00", "CC79A7", "56B4E9", "000000")
 
+BAR_GAP = 60  # percent of a bar's width between groups of bars
+
 MAX_TEXT_WIDTH = 60.0  # characters: wider text wraps
 MIN_COLUMN_WIDTH = 6.0
+HEADER_ONE_LINE_WIDTH = 16.0  # a header up to this wide stays on one line rather than wrap
 # Excel measures columns in widths of the digit 0 of the default font: 7 pixels for Arial 10
 # (and Calibri 11), plus 5 pixels of cell padding.
 DIGIT_PIXELS = 7
@@ -277,7 +284,7 @@ def wrapped_lines(text: str, width: float, *, size: float = BODY_SIZE, bold: boo
         >>> wrapped_lines("Score", 14)
         1
     """
-    available = column_pixels(width) - CELL_PADDING_PIXELS
+    available = column_pixels(width) - CELL_PADDING_PIXELS - _SAFETY_PIXELS / 2  # err towards one line more
     space = text_pixels(" ", size=size, bold=bold)
     lines = 0
     for paragraph in str(text).split("\n"):
@@ -390,7 +397,10 @@ def fit_column(
 
 
 def _header_width(header: str, at_least: float, cap: float, lines: int) -> float:
-    """The narrowest width from ``at_least`` on that shows a bold header in ``lines`` lines."""
+    """The width from ``at_least`` on that shows a bold header on one line if that costs little, else in ``lines``."""
+    one_line = width_for_pixels(text_pixels(header, bold=True))
+    if one_line <= max(at_least, HEADER_ONE_LINE_WIDTH):
+        return max(at_least, one_line)
     longest_word = max((text_pixels(word, bold=True) for word in header.split()), default=0.0)
     width = max(at_least, width_for_pixels(longest_word))
     while width < cap and wrapped_lines(header, width, bold=True) > lines:
@@ -699,6 +709,20 @@ def fit_columns(
     return fits
 
 
+def fit_rows(ws: Worksheet, first_row: int = 1, last_row: int | None = None) -> None:
+    """Set the height of each row whose text is larger than the body font or wraps onto more lines.
+
+    Excel sizes such rows itself when it edits them, but LibreOffice (and
+    Excel opening a file) may not: without a height a title overlaps the row
+    below and wrapped text runs over the next row. Rows already given a
+    height keep it. Call after :func:`fit_columns`, which decides what wraps.
+    """
+    last_row = last_row or ws.max_row
+    for row, height in zip(range(first_row, last_row + 1), estimated_row_heights(ws, first_row, last_row)):
+        if height > line_height(BODY_SIZE):
+            ws.row_dimensions[row].height = height
+
+
 def replace_alignment(alignment: Alignment, **changes: object) -> Alignment:
     """A copy of an openpyxl alignment with some attributes changed."""
     values = {name: getattr(alignment, name) for name in ("horizontal", "vertical", "wrap_text", "indent")}
@@ -740,7 +764,6 @@ def set_up_printing(
     setup.paperSize = ws.PAPERSIZE_A4
     setup.orientation = "landscape" if landscape else "portrait"
     setup.fitToWidth, setup.fitToHeight = 1, 0  # one page wide, as many pages down as needed
-    setup.firstPageNumber, setup.useFirstPageNumber = 1, True  # each sheet's pages count from 1
     if ws.sheet_properties.pageSetUpPr is None:
         ws.sheet_properties.pageSetUpPr = PageSetupProperties()
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -749,7 +772,7 @@ def set_up_printing(
                                   footer=m.footer)
     ws.print_options.horizontalCentered = True
     ws.print_options.gridLines = False
-    ws.print_area = area or f"A1:{get_column_letter(ws.max_column)}{ws.max_row}"
+    ws.print_area = area or f"A1:{get_column_letter(_last_printed_column(ws))}{ws.max_row}"
     if repeat_rows:
         ws.print_title_rows = f"{repeat_rows[0]}:{repeat_rows[1]}"
     ws.sheet_format.defaultRowHeight = line_height(BODY_SIZE)
@@ -757,6 +780,27 @@ def set_up_printing(
     for part, text in ((ws.oddFooter.left, _footer_escape(title)), (ws.oddFooter.center, "&A"),
                        (ws.oddFooter.right, "Page &P of &N")):
         part.text, part.font, part.size, part.color = text, font, FOOTER_SIZE, SECONDARY_TEXT_COLOUR
+
+
+def _last_printed_column(ws: Worksheet) -> int:
+    """The last used column, or further right where a title or note runs on across empty cells."""
+    last = ws.max_column
+    for row in ws.iter_rows():
+        for cell in row:
+            if not isinstance(cell.value, str) or cell.data_type != "s" or cell.alignment.wrap_text:
+                continue
+            font = cell.font
+            pixels = text_pixels(cell.value, size=font.sz or BODY_SIZE, bold=bool(font.b)) + CELL_PADDING_PIXELS
+            widths = (_column_display_width(ws, col) for col in range(cell.column, cell.column + 500))
+            last = max(last, cell.column + columns_to_cover(widths, pixels) - 1)
+    return last
+
+
+def _column_display_width(ws: Worksheet, col: int) -> float:
+    dimension = ws.column_dimensions.get(get_column_letter(col))
+    if dimension is not None and dimension.hidden:
+        return 0.0
+    return _display_width(dimension.width if dimension else None)
 
 
 def _print_bounds(ws: Worksheet) -> tuple[int, int, int, int]:
@@ -794,17 +838,39 @@ def estimated_row_heights(ws: Worksheet, first_row: int, last_row: int) -> list[
 
 
 def _printed_width(ws: Worksheet, first_col: int, last_col: int) -> float:
-    """Points across columns ``first_col``..``last_col`` at 100%."""
-    total = 0
+    """Points across columns ``first_col``..``last_col`` at 100% (hidden columns take none)."""
+    pixels = 0
     for col in range(first_col, last_col + 1):
-        dimension = ws.column_dimensions.get(get_column_letter(col))
-        hidden = dimension is not None and dimension.hidden
-        total += 0 if hidden else column_pixels(_display_width(dimension.width if dimension else None))
-    return total * 0.75
+        width = _column_display_width(ws, col)
+        pixels += column_pixels(width) if width else 0
+    return pixels * 0.75
 
 
 def _page(ws: Worksheet) -> PrintedPage:
     return PrintedPage(landscape=ws.page_setup.orientation == "landscape")
+
+
+_CHART_OFFSET = 4  # pixels
+MIN_CHART_WIDTH_CM = 16.0  # a chart below a narrow table is still this wide (the print area grows)
+
+
+def columns_to_cover(widths: Iterable[float], pixels: float) -> int:
+    """How many columns of ``widths`` (characters, from the first) it takes to hold ``pixels``.
+
+    Past the given widths, columns are Excel's default width.
+
+    Example:
+        >>> columns_to_cover([10.0, 10.0], 100)  # each column is 75 pixels
+        2
+        >>> columns_to_cover([10.0], 300)  # then 64-pixel default columns
+        5
+    """
+    covered, count = 0, 0
+    widths = iter(widths)
+    while covered < pixels:
+        covered += column_pixels(next(widths, 8.43))
+        count += 1
+    return max(count, 1)
 
 
 def chart_rows(height_cm: float) -> int:
@@ -849,16 +915,23 @@ def place_chart_below(
     """Anchor ``chart`` below a table ending at ``last_row``, inside the print area and on one page.
 
     With ``fill_width`` the chart spans the print area's columns from
-    ``column`` (so it lines up with the table and never widens the page).
-    The print area grows down to the chart's last row, which is returned.
-    Call after :func:`set_up_printing`.
+    ``column`` (so it lines up with the table), and is at least
+    :data:`MIN_CHART_WIDTH_CM` wide. The print area grows to the chart's
+    columns and down to its last row, which is returned. Call after
+    :func:`set_up_printing`.
     """
     min_col, min_row, max_col, max_row = _print_bounds(ws)
     if fill_width:
-        chart.width = _printed_width(ws, column, max_col) / 72 * 2.54 - 0.1
+        chart.width = max(_printed_width(ws, column, max_col) / 72 * 2.54 - 0.1, MIN_CHART_WIDTH_CM)
+    widths = (_column_display_width(ws, col) for col in range(column, column + 500))
+    max_col = max(max_col, column + columns_to_cover(widths, chart.width / 2.54 * 96) - 1)
+    ws.print_area = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
     rows = chart_rows(chart.height)
     anchor = chart_anchor_row(ws, last_row, rows, gap=gap)
-    ws.add_chart(chart, f"{get_column_letter(column)}{anchor}")
+    # A few points below the row's top edge: on the edge, LibreOffice draws the frame's top line on the page before.
+    top_left = AnchorMarker(col=column - 1, row=anchor - 1, rowOff=pixels_to_EMU(_CHART_OFFSET))
+    chart.anchor = OneCellAnchor(_from=top_left, ext=XDRPositiveSize2D(cm_to_EMU(chart.width), cm_to_EMU(chart.height)))
+    ws.add_chart(chart)
     chart_last = anchor + rows
     ws.print_area = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max(max_row, chart_last)}"
     return chart_last
@@ -901,10 +974,14 @@ def finish_chart(
         if axis_title:
             axis.title = _rich_title(axis_title, CHART_TEXT_SIZE)
     chart.y_axis.majorGridlines = ChartLines(spPr=GraphicalProperties(ln=LineProperties(solidFill=BORDER_COLOUR)))
+    if chart.x_axis.scaling.orientation == "maxMin":
+        chart.y_axis.crosses = "max"  # categories top to bottom: keep the value axis along the bottom
     if y_number_format:
         chart.y_axis.number_format = y_number_format
         chart.y_axis.numFmt.sourceLinked = False
     is_line = chart.tagname in ("lineChart", "line3DChart", "scatterChart")
+    if chart.tagname == "barChart":
+        chart.gapWidth = BAR_GAP  # bars wider than the gaps between them
     for index, series in enumerate(chart.series):
         colour = palette[index % len(palette)]
         if series.graphicalProperties is None:
@@ -1090,6 +1167,7 @@ class _SheetLayout:
     area: tuple[int, int, int, int] | None = None  # first_row, first_col, last_row, last_col (0-based)
     repeat: tuple[int, int] | None = None
     breaks: list[int] = field(default_factory=list)
+    texts: list[tuple[int, float]] = field(default_factory=list)  # column and pixels of text that runs on
 
 
 class XlsxWriterStyle:
@@ -1156,6 +1234,19 @@ class XlsxWriterStyle:
         ws.set_row(row, height)
         self._layout(ws).heights[row] = height
 
+    def write_text(self, ws: object, row: int, col: int, text: str, style: CellStyle = BODY) -> None:
+        """Write ``text`` (always as text, never a formula) in ``style``, keeping the print area and row height right.
+
+        A title or note that runs on across empty cells is remembered, so that
+        :meth:`set_up_printing` prints all of it; a row of larger text gets its height.
+        """
+        ws.write_string(row, col, text, self.format(style))
+        layout = self._layout(ws)
+        if not style.wrap:
+            layout.texts.append((col, text_pixels(text, size=style.font.size, bold=style.font.bold)))
+        if style.font.size > BODY_SIZE and line_height(style.font.size) > layout.heights.get(row, 0.0):
+            self.set_row_height(ws, row, line_height(style.font.size))
+
     def add_key(self, ws: object, row: int, col: int = 0, entries: Sequence[KeyEntry] = KEY) -> int:
         """The colour key from ``row``, as :func:`add_key`; returns the next free row."""
         ws.write_string(row, col, "Key to the colours", self.format(LABEL))
@@ -1184,11 +1275,13 @@ class XlsxWriterStyle:
         """As :func:`set_up_printing`, for an XlsxWriter sheet printing A1 to (``last_row``, ``last_col``)."""
         layout = self._layout(ws)
         layout.page = PrintedPage(landscape=landscape)
+        for col, pixels in layout.texts:
+            widths = (layout.widths.get(c, 8.43) for c in range(col, col + 500))
+            last_col = max(last_col, col + columns_to_cover(widths, pixels + CELL_PADDING_PIXELS) - 1)
         layout.area, layout.repeat = (0, 0, last_row, last_col), repeat_rows
         ws.set_paper(9)  # A4
         ws.set_landscape() if landscape else ws.set_portrait()
         ws.fit_to_pages(1, 0)
-        ws.set_start_page(1)
         m = MARGINS
         ws.set_margins(left=m.left, right=m.right, top=m.top, bottom=m.bottom)
         ws.center_horizontally()
@@ -1204,15 +1297,20 @@ class XlsxWriterStyle:
     ) -> int:
         """Insert ``chart`` (``height`` pixels tall) below a table ending at ``last_row``, on one page.
 
-        The chart spans the print area's columns from ``col``; a manual page
-        break goes before it if it would cross one; the print area grows to
-        the chart's last row, which is returned. Call after :meth:`set_up_printing`
-        and :meth:`set_column_widths`.
+        The chart spans the print area's columns from ``col`` and is at least
+        :data:`MIN_CHART_WIDTH_CM` wide; a manual page break goes before it if
+        it would cross one; the print area grows to the chart's columns and
+        last row, which is returned. Call after :meth:`set_up_printing` and
+        :meth:`set_column_widths`.
         """
         layout = self._layout(ws)
         if layout.area is None:
             raise ValueError(f"set up printing on {ws.name!r} before placing charts")
         first_row, first_col, area_last_row, last_col = layout.area
+        chart_width = max(sum(column_pixels(layout.widths.get(c, 8.43)) for c in range(col, last_col + 1)) - 2,
+                          round(MIN_CHART_WIDTH_CM / 2.54 * 96))
+        last_col = max(last_col, col + columns_to_cover((layout.widths.get(c, 8.43) for c in range(col, col + 500)),
+                                                        chart_width) - 1)
         pixels = [column_pixels(layout.widths.get(c, 8.43)) for c in range(first_col, last_col + 1)]
         scale = layout.page.scale(sum(pixels) * 0.75)
         default = line_height(BODY_SIZE)
@@ -1227,8 +1325,8 @@ class XlsxWriterStyle:
         if any(anchor - first_row < start <= anchor - first_row + rows - 1 for start in starts):
             layout.breaks.append(anchor)
             ws.set_h_pagebreaks(sorted(layout.breaks))
-        chart.set_size({"width": sum(pixels[col - first_col:]) - 2, "height": height})
-        ws.insert_chart(anchor, col, chart, {"object_position": 1})
+        chart.set_size({"width": chart_width, "height": height})
+        ws.insert_chart(anchor, col, chart, {"object_position": 1, "y_offset": _CHART_OFFSET})
         chart_last = anchor + rows
         layout.area = (first_row, first_col, max(area_last_row, chart_last), last_col)
         ws.print_area(*layout.area)
@@ -1249,21 +1347,30 @@ class XlsxWriterStyle:
         y_number_format: str | None = None,
         legend: bool = True,
         horizontal: bool = False,
+        reverse_categories: bool = False,
+        value_axis: Mapping[str, object] | None = None,
+        category_axis: Mapping[str, object] | None = None,
     ) -> None:
         """As :func:`finish_chart` for an XlsxWriter chart (series colours go in :meth:`series`).
 
-        For a horizontal bar chart (``horizontal``), XlsxWriter's x axis is the value axis.
+        ``horizontal``: a bar chart, whose value axis XlsxWriter calls x.
+        ``reverse_categories`` lists categories top to bottom in table order
+        and keeps the value axis along the bottom. ``value_axis`` and
+        ``category_axis`` add XlsxWriter axis options (``min``, ``max``,
+        ``major_unit``...): XlsxWriter keeps only the last options set on an axis.
         """
         chart.set_title({"name": title, "name_font": self.chart_text(CHART_TITLE_SIZE, bold=True)})
-        value_axis = {"name": y_title, "name_font": self.chart_text(bold=True), "num_font": self.chart_text(),
-                      "major_gridlines": {"visible": True, "line": {"color": "#" + BORDER_COLOUR}}}
-        if y_number_format:
-            value_axis["num_format"] = y_number_format
-        category_axis = {"name": x_title, "name_font": self.chart_text(bold=True), "num_font": self.chart_text()}
-        value_setter, category_setter = (chart.set_x_axis, chart.set_y_axis) if horizontal else \
+        values = {"name": y_title, "name_font": self.chart_text(bold=True), "num_font": self.chart_text(),
+                  "num_format": y_number_format,
+                  "major_gridlines": {"visible": True, "line": {"color": "#" + BORDER_COLOUR}}, **(value_axis or {})}
+        categories = {"name": x_title, "name_font": self.chart_text(bold=True), "num_font": self.chart_text(),
+                      **(category_axis or {})}
+        if reverse_categories:
+            categories.update(reverse=True, crossing="max")
+        set_values, set_categories = (chart.set_x_axis, chart.set_y_axis) if horizontal else \
             (chart.set_y_axis, chart.set_x_axis)
-        value_setter({k: v for k, v in value_axis.items() if v is not None})
-        category_setter({k: v for k, v in category_axis.items() if v is not None})
+        set_values({k: v for k, v in values.items() if v is not None})
+        set_categories({k: v for k, v in categories.items() if v is not None})
         chart.set_legend({"position": "bottom", "font": self.chart_text()} if legend else {"none": True})
 
     @staticmethod
@@ -1273,4 +1380,4 @@ class XlsxWriterStyle:
         colour = "#" + palette[index % len(palette)]
         if line:
             return {**options, "smooth": False, "marker": {"type": "none"}, "line": {"color": colour, "width": 2.25}}
-        return {**options, "fill": {"color": colour}, "border": {"color": "#" + WHITE}}
+        return {**options, "fill": {"color": colour}, "border": {"color": "#" + WHITE}, "gap": BAR_GAP}
