@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -78,6 +79,8 @@ def render(path: str | Path, out_dir: str | Path | None = None, *, dpi: int = DE
     _require("pdftotext", "poppler-utils")
     if not path.is_file():
         raise RenderError(f"{path}: no such file")
+    if path.suffix.lower() in (".xlsx", ".xlsm") and not zipfile.is_zipfile(path):
+        raise RenderError(f"{path}: not an Excel workbook (an .xlsx file is a zip package; this is not)")
     with tempfile.TemporaryDirectory(prefix="lga-xl-render-") as scratch:
         work = Path(scratch)
         pdf = convert_to_pdf([path], work / "pdf")[path]
@@ -189,8 +192,9 @@ def one_page_wide_problems(workbook: str | Path, pdf: str | Path) -> list[str]:
     wb = load_workbook(workbook)
     pages_of: dict[str, list[str]] = {}
     for sheet, text in zip(sheet_of_each_page(pdf, wb.sheetnames), page_texts(pdf)):
-        if sheet is not None:
-            pages_of.setdefault(sheet, []).append(_words(text))
+        if sheet is not None:  # the footer's words ("Page 16 of 18") are left out: they are not the sheet's
+            body = "\n".join(line for line in text.splitlines() if not _FOOTER_PAGE.search(line))
+            pages_of.setdefault(sheet, []).append(_words(body))
     problems = []
     for ws in wb.worksheets:
         if ws.sheet_state != "visible":

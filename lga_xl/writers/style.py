@@ -776,6 +776,7 @@ def set_up_printing(
     if repeat_rows:
         ws.print_title_rows = f"{repeat_rows[0]}:{repeat_rows[1]}"
     ws.sheet_format.defaultRowHeight = line_height(BODY_SIZE)
+    ws.HeaderFooter.scaleWithDoc = False  # the footer stays readable on a sheet shrunk to the page width
     font = f"{FONT_NAME},Regular"
     for part, text in ((ws.oddFooter.left, _footer_escape(title)), (ws.oddFooter.center, "&A"),
                        (ws.oddFooter.right, "Page &P of &N")):
@@ -1289,7 +1290,7 @@ class XlsxWriterStyle:
         ws.print_area(0, 0, last_row, last_col)
         if repeat_rows:
             ws.repeat_rows(*repeat_rows)
-        ws.set_footer(footer_text(title), {"margin": m.footer})
+        ws.set_footer(footer_text(title), {"margin": m.footer, "scale_with_doc": False})
         ws.set_header("", {"margin": m.header})
 
     def place_chart_below(
