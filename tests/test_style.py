@@ -382,7 +382,7 @@ def test_validation_texts_beyond_excel_limits_are_refused() -> None:
     with pytest.raises(ValueError, match="title"):
         style.explain(DataValidation(type="list", formula1="X"), title="T" * 33, prompt="p", error="e")
     with pytest.raises(ValueError, match="error"):
-        style.xlsxwriter_validation({}, title="T", prompt="p", error="e" * 226)
+        style.xlsxwriter_validation({}, title="T", prompt="p", error="e" * 225)
 
 
 # --- chart placement against page breaks ---------------------------------------------------
@@ -429,6 +429,29 @@ def test_a_chart_on_a_later_page_is_checked_against_that_page() -> None:
 
 
 # --- pure helpers --------------------------------------------------------------------------
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG 2 contrast ratio of two hex RGB colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize("cell_style", [style.TITLE, style.HEADING, style.BODY, style.LABEL, style.NOTE,
+                                        style.TABLE_HEADER, style.TABLE_CELL, style.INPUT, style.CALCULATED,
+                                        style.CHECK, style.WARNING])
+def test_text_is_readable_on_its_fill(cell_style: style.CellStyle) -> None:
+    assert contrast(cell_style.font.colour, cell_style.fill or style.WHITE) >= 4.5  # WCAG AA
+
+
+def test_rating_palette_darkens_step_by_step() -> None:
+    steps = [contrast(colour, style.WHITE) for colour in style.RATING_PALETTE]
+    assert len(steps) == 7 and steps[0] > 1.3  # the lightest still stands out from the page
+    assert all(later > 1.2 * earlier for earlier, later in zip(steps, steps[1:]))  # and each is darker
 
 
 def test_digits_are_equally_wide_and_bold_is_wider() -> None:

@@ -190,12 +190,12 @@ HEADER_ONE_LINE_WIDTH = 16.0  # a header up to this wide stays on one line rathe
 # (and Calibri 11), plus 5 pixels of cell padding.
 DIGIT_PIXELS = 7
 CELL_PADDING_PIXELS = 5
-_SAFETY_PIXELS = 6  # LibreOffice draws a little wider than Excel
+_SAFETY_PIXELS = 6  # room to spare: Excel and LibreOffice round text and column widths differently
 
-# Excel's limits on data validation texts; longer ones make it call the file corrupt.
+# Excel's limits on data validation texts (MS-OI29500, dataValidation): longer ones make it repair the file.
 MAX_VALIDATION_TITLE = 32
 MAX_PROMPT = 255
-MAX_ERROR = 225
+MAX_ERROR = 224
 
 
 # Public API: measuring text in the house font.
@@ -279,8 +279,8 @@ def wrapped_lines(text: str, width: float, *, size: float = BODY_SIZE, bold: boo
     column takes a line of its own.
 
     Example:
-        >>> wrapped_lines("Transfer allowance at the statutory rate", 14)
-        3
+        >>> wrapped_lines("Transfer allowance at the statutory rate", 20)
+        2
         >>> wrapped_lines("Score", 14)
         1
     """
@@ -510,6 +510,16 @@ class PrintedPage:
         return max(10, math.floor(100 * self.printable_width / content_width)) / 100
 
 
+def wider_than_portrait(content_width: float) -> bool:
+    """Whether ``content_width`` points of columns print better across a landscape page.
+
+    Example:
+        >>> wider_than_portrait(500.0), wider_than_portrait(700.0)
+        (False, True)
+    """
+    return content_width > PrintedPage().printable_width
+
+
 def page_starts(
     heights: Sequence[float], *, usable_height: float, repeated_height: float = 0.0, breaks: Iterable[int] = ()
 ) -> list[int]:
@@ -548,7 +558,8 @@ def use_house_font(wb: Workbook) -> None:
     """
     font = _font(FontSpec())
     # openpyxl keeps the default font as entry 0 of its private font list; no public setter exists.
-    wb._fonts = IndexedList([font])
+    # Replacing that entry keeps the other entries where styled cells expect them.
+    wb._fonts = IndexedList([font, *list(wb._fonts)[1:]])
     wb._named_styles["Normal"].font = font
 
 
@@ -742,15 +753,17 @@ def set_up_printing(
     ws: Worksheet,
     *,
     title: str,
-    landscape: bool = False,
+    landscape: bool | None = None,
     area: str | None = None,
     repeat_rows: tuple[int, int] | None = None,
 ) -> None:
     """A4, one page wide, centred, margins, repeated table header, footer, no gridlines.
 
     ``title`` is the workbook's title for the footer's left; ``area`` the
-    print area (default: A1 to the last used cell); ``repeat_rows`` the first
-    and last header rows printed at the top of every page.
+    print area (default: A1 to the last used cell, and on to the right as far
+    as a title runs); ``repeat_rows`` the first and last header rows printed
+    at the top of every page; ``landscape`` None chooses landscape when the
+    columns are wider than a portrait page. Call after :func:`fit_columns`.
 
     Example:
         >>> from openpyxl import Workbook
@@ -760,6 +773,10 @@ def set_up_printing(
         >>> ws.print_area, ws.print_title_rows, ws.page_setup.fitToWidth, ws.page_setup.fitToHeight
         ("'Sheet'!$A$1:$D$20", '$5:$5', 1, 0)
     """
+    ws.print_area = area or f"A1:{get_column_letter(_last_printed_column(ws))}{ws.max_row}"
+    if landscape is None:
+        min_col, _, max_col, _ = _print_bounds(ws)
+        landscape = wider_than_portrait(_printed_width(ws, min_col, max_col))
     setup = ws.page_setup
     setup.paperSize = ws.PAPERSIZE_A4
     setup.orientation = "landscape" if landscape else "portrait"
@@ -772,7 +789,6 @@ def set_up_printing(
                                   footer=m.footer)
     ws.print_options.horizontalCentered = True
     ws.print_options.gridLines = False
-    ws.print_area = area or f"A1:{get_column_letter(_last_printed_column(ws))}{ws.max_row}"
     if repeat_rows:
         ws.print_title_rows = f"{repeat_rows[0]}:{repeat_rows[1]}"
     ws.sheet_format.defaultRowHeight = line_height(BODY_SIZE)
@@ -814,7 +830,8 @@ def _print_bounds(ws: Worksheet) -> tuple[int, int, int, int]:
 
 def estimated_row_heights(ws: Worksheet, first_row: int, last_row: int) -> list[float]:
     """Each row's printed height in points: as set, or as Excel sizes it from its wrapped text."""
-    widths = {}
+    spans = {(merged.min_row, merged.min_col): merged.max_col for merged in ws.merged_cells.ranges}
+    widths: dict[tuple[int, int], float] = {}
     heights = []
     for row in range(first_row, last_row + 1):
         set_height = ws.row_dimensions[row].height if row in ws.row_dimensions else None
@@ -828,14 +845,31 @@ def estimated_row_heights(ws: Worksheet, first_row: int, last_row: int) -> list[
             size = cell.font.sz if cell.font and cell.font.sz else BODY_SIZE
             lines = 1
             if cell.alignment.wrap_text and isinstance(cell.value, str):
-                letter = cell.column_letter
-                if letter not in widths:
-                    dimension = ws.column_dimensions.get(letter)
-                    widths[letter] = _display_width(dimension.width if dimension else None)
-                lines = wrapped_lines(cell.value, widths[letter], size=size, bold=bool(cell.font.b))
+                span = (cell.column, spans.get((row, cell.column), cell.column))
+                if span not in widths:
+                    widths[span] = _span_width(ws, *span)
+                lines = wrapped_lines(cell.value, widths[span], size=size, bold=bool(cell.font.b))
             height = max(height, lines * line_height(size))
         heights.append(height)
     return heights
+
+
+def _span_width(ws: Worksheet, first_col: int, last_col: int) -> float:
+    """The width in characters of columns ``first_col``..``last_col`` taken together (as merged cells)."""
+    pixels = sum(column_pixels(width) for col in range(first_col, last_col + 1)
+                 if (width := _column_display_width(ws, col)))
+    return max(0.0, (pixels - CELL_PADDING_PIXELS) / DIGIT_PIXELS)
+
+
+def wrap_across(ws: Worksheet, cell: Cell, last_column: int) -> None:
+    """Let a note or paragraph wrap across its row from ``cell`` to ``last_column`` (merging those cells).
+
+    A long note under a title otherwise runs on to the right and widens the
+    printed page. :func:`fit_rows` then gives the row the height of the
+    wrapped text. Do not use it inside a table (tables cannot hold merged cells).
+    """
+    ws.merge_cells(start_row=cell.row, start_column=cell.column, end_row=cell.row, end_column=last_column)
+    cell.alignment = replace_alignment(cell.alignment, wrap_text=True, vertical="top")
 
 
 def _printed_width(ws: Worksheet, first_col: int, last_col: int) -> float:
@@ -1248,6 +1282,21 @@ class XlsxWriterStyle:
         if style.font.size > BODY_SIZE and line_height(style.font.size) > layout.heights.get(row, 0.0):
             self.set_row_height(ws, row, line_height(style.font.size))
 
+    def write_paragraph(self, ws: object, row: int, first_col: int, last_col: int, text: str,
+                        style: CellStyle = NOTE) -> None:
+        """Write ``text`` wrapping across columns ``first_col``..``last_col`` (merged), as :func:`wrap_across`.
+
+        The row's height is set from the wrapped text, so set the columns' widths first.
+        """
+        style = replace(style, wrap=True)
+        ws.merge_range(row, first_col, row, last_col, "", self.format(style))
+        ws.write_string(row, first_col, text, self.format(style))  # text, even when it starts with "="
+        layout = self._layout(ws)
+        pixels = sum(column_pixels(layout.widths.get(c, 8.43)) for c in range(first_col, last_col + 1))
+        width = (pixels - CELL_PADDING_PIXELS) / DIGIT_PIXELS
+        lines = wrapped_lines(text, width, size=style.font.size, bold=style.font.bold)
+        self.set_row_height(ws, row, max(lines * line_height(style.font.size), layout.heights.get(row, 0.0)))
+
     def add_key(self, ws: object, row: int, col: int = 0, entries: Sequence[KeyEntry] = KEY) -> int:
         """The colour key from ``row``, as :func:`add_key`; returns the next free row."""
         ws.write_string(row, col, "Key to the colours", self.format(LABEL))
@@ -1268,17 +1317,23 @@ class XlsxWriterStyle:
         ws: object,
         *,
         title: str,
-        landscape: bool = False,
+        landscape: bool | None = None,
         last_row: int,
         last_col: int,
         repeat_rows: tuple[int, int] | None = None,
     ) -> None:
-        """As :func:`set_up_printing`, for an XlsxWriter sheet printing A1 to (``last_row``, ``last_col``)."""
+        """As :func:`set_up_printing`, for an XlsxWriter sheet printing A1 to (``last_row``, ``last_col``).
+
+        Call after :meth:`set_column_widths` and the :meth:`write_text` of titles.
+        """
         layout = self._layout(ws)
-        layout.page = PrintedPage(landscape=landscape)
         for col, pixels in layout.texts:
             widths = (layout.widths.get(c, 8.43) for c in range(col, col + 500))
             last_col = max(last_col, col + columns_to_cover(widths, pixels + CELL_PADDING_PIXELS) - 1)
+        if landscape is None:
+            pixels = sum(column_pixels(layout.widths.get(c, 8.43)) for c in range(last_col + 1))
+            landscape = wider_than_portrait(pixels * 0.75)
+        layout.page = PrintedPage(landscape=landscape)
         layout.area, layout.repeat = (0, 0, last_row, last_col), repeat_rows
         ws.set_paper(9)  # A4
         ws.set_landscape() if landscape else ws.set_portrait()
