@@ -12,6 +12,7 @@ import datetime as dt
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -203,12 +204,14 @@ def test_command_line_prints_where_the_pages_are(printed: tuple[Path, list[Path]
 
 
 @pytest.mark.libreoffice
-def test_a_file_that_is_not_a_workbook_is_one_clear_line(libreoffice, tmp_path: Path) -> None:
+def test_a_file_libreoffice_cannot_open_is_one_clear_line(libreoffice, tmp_path: Path, capsys) -> None:
     if missing := poppler_missing():
         pytest.skip(f"{missing} is not installed")
     fake = tmp_path / "notes.xlsx"
-    fake.write_bytes(b"\x00\x01 not a zip")
+    with zipfile.ZipFile(fake, "w") as package:  # a zip, but not a workbook
+        package.writestr("notes.txt", "not a workbook")
     assert tool.main([str(fake), "--out", str(tmp_path / "out")]) == 1
+    assert capsys.readouterr().err == f"render: {fake}: LibreOffice could not convert it (is it a workbook?)\n"
     assert not (tmp_path / "out").exists()
 
 
@@ -228,11 +231,18 @@ def test_missing_tools_are_named_with_what_to_install(monkeypatch, tmp_path: Pat
         tool.convert_to_pdf([workbook], tmp_path / "pdf")
 
 
-def test_a_missing_file_is_one_clear_line(tmp_path: Path, capsys) -> None:
+def test_a_missing_file_or_one_that_is_no_zip_is_one_clear_line(tmp_path: Path, capsys) -> None:
     if missing := poppler_missing():
         pytest.skip(f"{missing} is not installed")
     assert tool.main([str(tmp_path / "nowhere.xlsx")]) == 1
     assert capsys.readouterr().err == f"render: {tmp_path / 'nowhere.xlsx'}: no such file\n"
+    renamed = tmp_path / "notes.xlsx"
+    renamed.write_text("URN,School\n100001,Ash Primary\n")  # a CSV renamed .xlsx
+    assert tool.main([str(renamed), str(tmp_path / "nowhere.xlsx")]) == 1  # both reported, one line each
+    assert capsys.readouterr().err.splitlines() == [
+        f"render: {renamed}: not an Excel workbook (an .xlsx file is a zip package; this is not)",
+        f"render: {tmp_path / 'nowhere.xlsx'}: no such file",
+    ]
 
 
 def test_page_names_use_the_sheet_and_its_own_page_number() -> None:

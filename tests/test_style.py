@@ -428,6 +428,28 @@ def test_a_chart_on_a_later_page_is_checked_against_that_page() -> None:
     assert [brk.id for brk in ws.row_breaks.brk] == [anchor - 1]
 
 
+@pytest.mark.parametrize(("spare", "crosses"), [(5, True), (30, False)])
+def test_xlsxwriter_chart_that_would_cross_a_page_break_starts_the_next_page(tmp_path: Path, spare: int,
+                                                                              crosses: bool) -> None:
+    rows_on_page = printed_rows_per_first_page()
+    last = rows_on_page - spare - 1  # 0-based: the table's last row is `spare` rows above the page's end
+    path = tmp_path / "breaks.xlsx"
+    wb = xlsxwriter.Workbook(path, style.xlsxwriter_options())
+    house = style.XlsxWriterStyle(wb)
+    ws = wb.add_worksheet("Data")
+    for row in range(last + 1):
+        ws.write_number(row, 0, row)
+    house.set_up_printing(ws, title=TITLE, last_row=last, last_col=0)
+    chart = wb.add_chart({"type": "line"})
+    chart.add_series({"values": ["Data", 0, 0, last, 0]})
+    chart_last = house.place_chart_below(ws, chart, last, height=288)  # 216 points: 17 rows
+    wb.close()
+    anchor = last + 2
+    assert chart_last == anchor + style.chart_rows(288 * 0.75 / 72 * 2.54)
+    breaks = [int(b.get("id")) for b in sheet_xml(path, "Data").iter(f"{{{MAIN}}}brk")]
+    assert breaks == ([anchor] if crosses else [])  # a break at 0-based row `anchor` starts a page there
+
+
 # --- pure helpers --------------------------------------------------------------------------
 
 

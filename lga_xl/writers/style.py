@@ -988,7 +988,13 @@ def finish_chart(
     line straight (openpyxl otherwise lets readers smooth them, drawing values
     between months that do not exist); series coloured from ``palette`` in
     order (:data:`RATING_PALETTE` for ordered ratings); the legend below the
-    plot, where it reads left to right in the order of the series.
+    plot, where it reads left to right in the order of the series. Call it
+    last (it reads the category axis's orientation).
+
+    Side-by-side comparisons (current and target score per strand) are
+    columns (``chart.type = "col"``): for clustered horizontal bars
+    LibreOffice lists the legend bottom to top, against the bars' order.
+    Horizontal bars suit stacked shares (councils at each rating per strand).
 
     Example:
         >>> from openpyxl import Workbook
