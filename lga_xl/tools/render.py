@@ -84,10 +84,14 @@ def render(path: str | Path, out_dir: str | Path | None = None, *, dpi: int = DE
     with tempfile.TemporaryDirectory(prefix="lga-xl-render-") as scratch:
         work = Path(scratch)
         pdf = convert_to_pdf([path], work / "pdf")[path]
-        _ = subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(pdf), str(work / "page")],
+        try:
+            subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(pdf), str(work / "page")],
                            check=True, capture_output=True, timeout=600)
+            names = _page_names(path.stem, sheet_of_each_page(pdf, _sheet_names(path)))
+        except subprocess.CalledProcessError as error:
+            message = error.stderr.decode("utf-8", "replace").strip().splitlines()[:1]
+            raise RenderError(f"{path}: {error.cmd[0]} failed on the PDF: {' '.join(message)}") from None
         pages = sorted(work.glob("page-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
-        names = _page_names(path.stem, sheet_of_each_page(pdf, _sheet_names(path)))
         if len(names) != len(pages):
             raise RenderError(f"{path}: pdftoppm wrote {len(pages)} pictures for {len(names)} pages")
         targets = [out / name for name in names]
@@ -223,7 +227,7 @@ def _require(tool: str, package: str) -> None:
 def _sheet_names(path: Path) -> list[str]:
     try:
         return load_workbook(path, read_only=True).sheetnames
-    except Exception:  # noqa: BLE001 - LibreOffice has read it; the footer's middle part is enough
+    except Exception:  # openpyxl cannot read it, LibreOffice could: the footer's middle part will do
         return []
 
 
