@@ -253,5 +253,6 @@ def _against(peers: PeerFigures | None, unit: str, statistic: str, *, unspent: b
         return ""
     text = ", against " + " and ".join(shown)
     if not peers.regional.shown and peers.regional.councils:
-        text += f" (too few councils {in_area(peers.regional.area)} for a regional figure)"
+        too_few = f"too few councils {in_area(peers.regional.area)} for a regional figure"
+        text = f"{text[:-1]}; {too_few})" if text.endswith(")") else f"{text} ({too_few})"
     return text

@@ -14,8 +14,8 @@ Example:
     ...                 (StrandRating("Engagement", "Developing +", target="Maturing"),))
     >>> sa.strand("Engagement").gap, sa.overall_score
     (0.5, 2.5)
-    >>> peer_benchmark("London", [0.2, 0.4], "median").reason
-    'only 2 councils in London have this figure; at least 3 are needed'
+    >>> peer_benchmark("North East", [0.2, 0.4], "median").reason
+    'only 2 councils in the North East have this figure; at least 3 are needed'
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from decimal import Decimal
 
 from ..rating import LEVELS, STATUSES, label_score
 from ..reference import ASSESSMENT_TYPES
+from .wording import in_area
 
 # A regional or national figure is shown only when this many councils or more give it:
 # fewer would be unreliable, and two councils could each work out the other's figure.
@@ -294,9 +295,9 @@ def peer_benchmark(area: str, values: Sequence[float | None], statistic: str) ->
         compute = statistics.fmean if statistic == "mean" else statistics.median
         return Benchmark(area, len(given), statistic, float(compute(given)))
     if not given:
-        reason = f"no council in {area} has this figure"
+        reason = f"no council {in_area(area)} has this figure"
     else:
-        reason = (f"only {len(given)} council{'s' if len(given) > 1 else ''} in {area} "
+        reason = (f"only {len(given)} council{'s' if len(given) > 1 else ''} {in_area(area)} "
                   f"{'have' if len(given) > 1 else 'has'} this figure; at least {MIN_COUNCILS} are needed")
     return Benchmark(area, len(given), statistic, None, reason)
 

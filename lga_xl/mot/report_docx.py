@@ -123,6 +123,8 @@ def _house_styles(doc: DocxDocument) -> None:
             borders = style.element.get_or_add_pPr().find(qn("w:pBdr"))
             if borders is not None:
                 borders.getparent().remove(borders)
+    for fonts in doc.styles.element.iter(qn("w:rFonts")):  # every style, so one applied later in Word is Arial too
+        _arial(fonts)
     note = doc.styles.add_style("MOT Note", 1)  # 1: a paragraph style
     note.base_style = doc.styles["Normal"]
     note.font.size = Pt(9)
@@ -135,6 +137,10 @@ def _font_element(run_properties) -> None:
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         run_properties.insert(0, fonts)
+    _arial(fonts)
+
+
+def _arial(fonts) -> None:
     for attribute in _THEME_FONT_ATTRIBUTES:
         fonts.attrib.pop(qn(attribute), None)
     for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):

@@ -20,8 +20,16 @@ from ..reference import REGIONS
 
 
 def half_up(value: float | Decimal, places: int = 0) -> Decimal:
+    """``value`` rounded half away from zero.  A float is first cut to 9 places, so that binary noise
+    (1 - 0.705 is 0.29499999999999993) cannot turn a true half (29.5%) into a round-down.
+
+    Example:
+        >>> half_up(100 * (1 - (0.62 + 0.79) / 2))
+        Decimal('30')
+    """
     exponent = Decimal(1).scaleb(-places)
-    return Decimal(repr(value) if isinstance(value, float) else value).quantize(exponent, rounding=ROUND_HALF_UP)
+    exact = Decimal(repr(value)).quantize(Decimal("1e-9")) if isinstance(value, float) else Decimal(value)
+    return exact.quantize(exponent, rounding=ROUND_HALF_UP)
 
 
 def percent(share: float | None, places: int | None = None) -> str:
