@@ -79,7 +79,6 @@ class Group:
 
 @dataclass
 class Table:
-    name: str
     columns: list[Column]
     rows: list[list | Group]
 
@@ -94,7 +93,6 @@ class Series:
 
 @dataclass
 class Chart:
-    name: str
     title: str
     categories: list[str]
     series: list[Series]
@@ -153,7 +151,7 @@ def _cover(report: MotReport, today: dt.date) -> Section:
     ]
     return Section("cover", "Apprenticeship MOT", "Cover", [
         Paragraph(report.council.name, "strong"),
-        Table("Returns", [Column("", width=5.5), Column("", width=11.5)], rows),
+        Table([Column("", width=5.5), Column("", width=11.5)], rows),
         Paragraph("The Apprenticeship MOT is the LGA's mini-review of a council's apprenticeship programme: how it "
                   "compares with the national and regional figures on the Maturity Model, levy spend, schools and "
                   "starts; how the LGA's external assessment compares with the council's own; what apprentices say; "
@@ -175,23 +173,26 @@ def _maturity(report: MotReport) -> Section:
         "Mature (4). The regional and national figures are the mean scores of councils' latest self-assessments.")]
     regional = [r.regional for r in rows if r.regional is not None]
     national = [r.national for r in rows if r.national is not None]
+    lga = report.external is not None
     columns = [Column("Strand", width=4.6), Column("Council", width=2.2),
-               Column("LGA", width=2.2), Column("Target", width=2.2)]
+               *([Column("LGA", width=2.2)] if lga else []), Column("Target", width=2.2)]
     if regional:
         columns.append(Column(f"{_region_label(report)} mean ({_counted(regional)})", "mean", 2.9))
     if national:
         columns.append(Column(f"England mean ({_counted(national)})", "mean", 2.9))
     table_rows = []
     for row in rows:
-        cells = [row.strand, row.council.rating, row.external.rating if row.external else "None",
-                 row.council.target or "Not set"]
+        cells = [row.strand, row.council.rating]
+        cells += [row.external.rating if row.external else "Not rated"] if lga else []
+        cells += [row.council.target or "Not set"]
         cells += [_value(row.regional)] if regional else []
         cells += [_value(row.national)] if national else []
         table_rows.append(cells)
-    blocks.append(Table("MaturityRatings", columns, table_rows))
+    blocks.append(Table(columns, table_rows))
     blocks += _peer_notes([*regional, *national], "mean")
-    if report.external is None:
-        blocks.append(Paragraph("There is no external assessment by the LGA yet, so the LGA column is empty.", "note"))
+    if not lga:
+        blocks.append(Paragraph("There is no external assessment by the LGA yet: the ratings are the council's own.",
+                                "note"))
     blocks.append(_maturity_chart(report, rows))
 
     blocks.append(Subheading("Where the council and the LGA see elements differently"))
@@ -205,15 +206,16 @@ def _maturity(report: MotReport) -> Section:
     else:
         total = sum(len(v) for v in found.values())
         blocks.append(Paragraph(
-            f"{plural(total, 'element')} that one side counts as achieved, open or not applicable and the other "
-            "does not. These are the differences that move a rating."))
+            f"{plural(total, 'element')} {'is' if total == 1 else 'are'} counted differently: one side has "
+            f"{'it' if total == 1 else 'them'} as achieved, open or not applicable and the other does not. These "
+            "are the differences that move a rating."))
         table: list[list | Group] = []
         for strand, items in found.items():
             table.append(Group(strand))
             table += [[d.element.id, d.element.text, d.council or "Not answered", d.lga or "Not answered"]
                       for d in items]
-        blocks.append(Table("Disagreements", [Column("Element", width=1.8), Column("Element text", width=9.6),
-                                              Column("Council", width=2.8), Column("LGA", width=2.8)], table))
+        blocks.append(Table([Column("Element", width=1.8), Column("Element text", width=9.6),
+                             Column("Council", width=2.8), Column("LGA", width=2.8)], table))
     return Section("maturity", "Maturity Model ratings", "Maturity", blocks)
 
 
@@ -228,7 +230,7 @@ def _maturity_chart(report: MotReport, rows: list[compare.StrandComparison]) -> 
             series.append(Series(name, values, COLOURS[key]))
     if any(r.council.target for r in rows):
         series.append(Series("Target", [r.council.target_score for r in rows], COLOURS["target"], marker=True))
-    return Chart("MaturityChart", "Maturity by strand", [r.strand for r in rows], series, "score", horizontal=False,
+    return Chart("Maturity by strand", [r.strand for r in rows], series, "score", horizontal=False,
                  caption="Scores: 1 Early, 2 Developing, 3 Maturing, 4 Mature; a half point is a +.")
 
 
@@ -243,8 +245,8 @@ def _progress(report: MotReport) -> Section:
     words = {"up": "Up", "down": "Down", "same": "Same"}
     return Section("progress", title, "Progress", [
         Paragraph(f"Each strand's rating in the previous self-assessment ({before}) and in the latest ({now})."),
-        Table("Progress", [Column("Strand", width=6.5), Column(f"Previous ({before})", width=3.6),
-                           Column(f"Latest ({now})", width=3.6), Column("Change", width=2.5)],
+        Table([Column("Strand", width=6.5), Column(f"Previous ({before})", width=3.6),
+               Column(f"Latest ({now})", width=3.6), Column("Change", width=2.5)],
               [[r.strand, r.previous, r.current, words[r.change]] for r in rows]),
     ])
 
@@ -263,8 +265,8 @@ def _levy(report: MotReport) -> Section:
         f"allowance of {money(levy.transfer_allowance)}; {levy.schools_engaged} of "
         f"{plural(levy.schools, 'maintained school')} in its levy with planned starts. The regional and national "
         "figures are medians: half of councils are above, half below.")]
-    blocks += _comparison_table("LevyComparison", comparisons, report)
-    blocks.append(_comparison_chart("LevyChart", "Levy and schools: council against the medians",
+    blocks += _comparison_table(comparisons, report)
+    blocks.append(_comparison_chart("Levy and schools: council against the medians",
                                     [c for c in comparisons if c.measure.unit == "percent"], report))
     return Section("levy", title, "Levy and schools", blocks)
 
@@ -276,7 +278,7 @@ def _starts(report: MotReport) -> Section:
         return Section("starts", title, "Starts", [Paragraph(
             "No starts or headcount figures are available for the council, so starts cannot be compared.")])
     blocks: list[Block] = [Paragraph(f"Starts in {starts.period} ({starts.source}) set against headcount.")]
-    blocks += _comparison_table("StartsComparison", compare.starts(report), report)
+    blocks += _comparison_table(compare.starts(report), report)
     blocks.append(Paragraph(
         f"For reference: the public sector apprenticeship target asked bodies with 250 or more staff for starts of "
         f"{percent(FORMER_TARGET)} of headcount a year; it ended on 31 March 2022.", "note"))
@@ -294,11 +296,10 @@ def _survey(report: MotReport) -> Section:
         "is Strongly agree and Agree over everyone who answered the statement; a blank or Don't know is not an "
         "answer.")]
     if survey.agreement:
-        blocks.append(Table("SurveyAgreement", [Column("Statement", width=9.5), Column("Answered", "count", 2.4),
-                                                Column("Agreeing", "count", 2.4),
-                                                Column("Share agreeing", "percent", 2.7)],
+        blocks.append(Table([Column("Statement", width=9.5), Column("Answered", "count", 2.4),
+                             Column("Agreeing", "count", 2.4), Column("Share agreeing", "percent", 2.7)],
                             [[a.question.text, a.answered, a.agreeing, a.share] for a in survey.agreement]))
-        blocks.append(Chart("SurveyChart", "Apprentices agreeing",
+        blocks.append(Chart("Apprentices agreeing",
                             [_capital(a.question.short) for a in survey.agreement],
                             [Series("Share agreeing", [a.share for a in survey.agreement], COLOURS["council"])],
                             "percent", horizontal=True))
@@ -334,8 +335,8 @@ def _priorities(report: MotReport, priorities) -> Section:
                              f"{'s' if priority.more > 1 else ''} not yet achieved", ""])
         if priority.note:
             rows.append(["", priority.note, ""])
-    blocks.append(Table("Priorities", [Column("Element", width=1.8), Column("What the next level needs", width=12.4),
-                                       Column("Status", width=2.8)], rows))
+    blocks.append(Table([Column("Element", width=1.8), Column("What the next level needs", width=12.4),
+                         Column("Status", width=2.8)], rows))
     return Section("priorities", "Improvement priorities", "Improvement priorities", blocks)
 
 
@@ -362,10 +363,10 @@ def _support(report: MotReport, priorities) -> Section:
     if not any(m.topic != LEVY_TOPIC for m in support.matches):
         blocks.append(Paragraph("Every strand is rated Mature, so no strand has a higher level to work towards; "
                                 "the offers for every strand still apply."))
-    blocks.append(Table("SupportMatches", [Column("LGA support", width=7.5), Column("Why", width=9.5)], rows))
+    blocks.append(Table([Column("LGA support", width=7.5), Column("Why", width=9.5)], rows))
     blocks.append(Subheading("The offers"))
-    blocks.append(Table("SupportOffers", [Column("Offer", width=4.5), Column("What it is", width=7.5),
-                                          Column("How to get it", width=5.0)],
+    blocks.append(Table([Column("Offer", width=4.5), Column("What it is", width=7.5),
+                         Column("How to get it", width=5.0)],
                         [[o.name, o.description, o.access] for o in support.offers()]))
     return Section("support", "Where LGA support can help", "LGA support", blocks)
 
@@ -373,7 +374,7 @@ def _support(report: MotReport, priorities) -> Section:
 # Private API: shared pieces.
 
 
-def _comparison_table(name: str, comparisons: list[compare.Comparison], report: MotReport) -> list[Block]:
+def _comparison_table(comparisons: list[compare.Comparison], report: MotReport) -> list[Block]:
     region = _region_label(report)
     columns = [Column("Measure", width=6.1), Column("Council", width=2.4), Column(f"{region} median", width=2.5),
                Column("Councils", "count", 1.7), Column("England median", width=2.5), Column("Councils", "count", 1.7)]
@@ -387,12 +388,12 @@ def _comparison_table(name: str, comparisons: list[compare.Comparison], report: 
         rows.append([c.measure.label, _typed(c.council, unit), _typed(_value(regional), unit),
                      regional.councils if regional else None, _typed(_value(national), unit),
                      national.councils if national else None])
-    blocks: list[Block] = [Table(name, columns, rows)]
+    blocks: list[Block] = [Table(columns, rows)]
     blocks += _peer_notes(benchmarks, "median")
     return blocks
 
 
-def _comparison_chart(name: str, title: str, comparisons: list[compare.Comparison], report: MotReport) -> Chart:
+def _comparison_chart(title: str, comparisons: list[compare.Comparison], report: MotReport) -> Chart:
     series = [Series("Council", [c.council for c in comparisons], COLOURS["council"])]
     region = _region_label(report)
     for label, key, pick in ((f"{region} median", "region", lambda p: p.regional),
@@ -400,7 +401,7 @@ def _comparison_chart(name: str, title: str, comparisons: list[compare.Compariso
         values = [_value(pick(c.peers)) if c.peers else None for c in comparisons]
         if any(isinstance(v, float) for v in values):
             series.append(Series(label, [v if isinstance(v, float) else None for v in values], COLOURS[key]))
-    return Chart(name, title, [c.measure.label for c in comparisons], series, "percent", horizontal=True)
+    return Chart(title, [c.measure.label for c in comparisons], series, "percent", horizontal=True)
 
 
 def _value(benchmark: Benchmark | None) -> float | str | None:

@@ -21,7 +21,7 @@ from ..reference import REGIONS
 
 def half_up(value: float | Decimal, places: int = 0) -> Decimal:
     """``value`` rounded half away from zero.  A float is first cut to 9 places, so that binary noise
-    (1 - 0.705 is 0.29499999999999993) cannot turn a true half (29.5%) into a round-down.
+    (1 - (0.62 + 0.79) / 2 is 0.29499999999999993) cannot turn a true half (29.5%) into a round-down.
 
     Example:
         >>> half_up(100 * (1 - (0.62 + 0.79) / 2))
