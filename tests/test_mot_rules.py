@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from decimal import Decimal
 
 import pytest
 
+from lga_xl import mot
 from lga_xl.maturity import load_edition
 from lga_xl.mot import compare
 from lga_xl.mot.findings import MAX_FINDINGS, MIN_FINDINGS, summary_findings
@@ -321,3 +324,19 @@ def test_figures_round_half_away_from_zero_when_written():
     assert (money(Decimal("142000.50")), money(-12.5)) == ("£142,001", "-£13")
     assert listing([LC, PD, EN]) == \
         "Leadership and Culture; Planning, Delivery Structures and Processes; and Engagement"
+
+
+# --- the package ------------------------------------------------------------------------------
+
+
+def test_the_rule_modules_load_without_the_report_writers_libraries():
+    code = ("import sys, lga_xl.mot.sections, lga_xl.mot.survey; "
+            "print(sorted(m for m in ('openpyxl', 'docx', 'matplotlib', 'xlsxwriter', 'pandas', 'sqlite3') "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_every_public_name_of_the_mot_package_resolves():
+    for name in mot.__all__:
+        assert getattr(mot, name) is not None, name

@@ -1,11 +1,12 @@
 """The report's summary: three to six plain-English findings, worked out from the figures.
 
 Each possible finding has a weight (how much it matters to the council: a
-rating the LGA sees differently, funds that will expire, a gap to target);
-the six weightiest are kept and shown in the report's order (maturity, then
-progress, levy, schools, starts, the apprentices).  Three always exist,
-whatever is missing: the overall score, the gap to target and the strongest
-and weakest strands.
+rating the LGA sees differently, funds that will expire, a gap to target).
+The weightiest finding of each area of the report (maturity, progress, levy
+and schools, starts, the apprentices) goes in first when it is notable, so
+the summary covers the whole report; then the rest by weight, up to six, all
+shown in the report's order.  Three always exist, whatever is missing: the
+overall score, the gap to target and the strongest and weakest strands.
 
 Pure: standard library and lga_xl's pure modules only.
 
@@ -27,8 +28,6 @@ from .model import Benchmark, MotReport, PeerFigures
 from .wording import councils, in_area, listing, long_date, money, percent, plural, score
 
 MIN_FINDINGS, MAX_FINDINGS = 3, 6
-# Findings come from five areas of the report; the weightiest of each area goes in first when it
-# is notable, so that the summary covers the whole report, then the rest by weight.
 AREAS = {"overall": "maturity", "external": "maturity", "target": "maturity", "strands": "maturity",
          "region": "maturity", "progress": "progress", "levy": "levy", "transfers": "levy", "schools": "levy",
          "starts": "starts", "survey": "survey"}
