@@ -13,6 +13,12 @@ Example:
 from __future__ import annotations
 
 import importlib
+import os
+
+# openpyxl writes different (equivalent) XML when lxml is importable, and lxml
+# arrives with python-docx: without this, the same workbook would come out with
+# other bytes on another machine.  Set before any lga_xl module imports openpyxl.
+os.environ.setdefault("OPENPYXL_LXML", "False")
 
 __version__ = "0.1.0"
 

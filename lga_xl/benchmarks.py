@@ -2,7 +2,7 @@
 
 Pure logic over plain values: mean maturity scores per strand, the spread of
 ratings, and levy figures (median share of funds planned to be spent, schools
-engaged) for England and each of the nine regions (domain.md section 4).
+engaged) for England and each of the nine regions (``docs/mot.md``).
 
 Example:
     >>> rows = maturity_benchmarks([("London", [2.0, 3.0]), ("London", [3.0, 3.0]),

@@ -1,4 +1,4 @@
-"""Apprenticeship Levy arithmetic for English employers, as in domain.md section 2.
+"""Apprenticeship Levy arithmetic for English employers (the rules and sources: ``docs/levy.md``).
 
 Pure logic: standard library only, no Excel, pandas or file imports.  The levy
 plan workbook implements the same formulas, and its tests compare the two to
@@ -87,7 +87,7 @@ __all__ = [
 Number = int | float | Decimal | str
 DateLike = date | datetime | str
 
-# Public API: rates and dates.  Each cites its source as listed in domain.md section 2.
+# Public API: rates and dates.  Each cites its public source (listed in docs/levy.md).
 
 # HMRC "Pay Apprenticeship Levy": 0.5% of the annual pay bill, less a 15,000 GBP
 # allowance that accrues 1/12 a month; the levy began with tax year 2017-18.
@@ -271,7 +271,7 @@ def pro_rata_share(amount: Number, part: Number, whole: Number) -> Decimal:
     """A share of an amount in proportion ``part / whole``, to the penny.
 
     A school's share of its council's levy is taken pro rata to its pay bill
-    (domain.md, "Councils and schools"):
+    (``docs/levy.md``, "Councils and schools"):
     ``pro_rata_share(council levy, school pay bill, council pay bill)``.
 
     Rounding: ``ROUND(amount * part / whole, 2)``; 0 when ``whole`` is 0.
@@ -535,7 +535,7 @@ class TransferPosition:
         committed: transfers and pledges committed this tax year.
         headroom: ``max(0, allowance - committed)``.
         over_committed: ``max(0, committed - allowance)``; above 0 is an error
-            to report (domain.md: over-commitment).
+            to report (``docs/levy.md``: over-commitment).
     """
 
     rate: Decimal

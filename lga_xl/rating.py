@@ -1,4 +1,4 @@
-"""The Maturity Model rating rule, exactly as in domain.md section 1.
+"""The Maturity Model rating rule, exactly as ``docs/rating.md`` states it.
 
 Pure logic: no Excel, pandas or file imports.  The workbook's Summary
 formulas, the readers and the xlwings functions all check against this.

@@ -1,4 +1,4 @@
-"""Reference lists shared by the workbooks, readers and checks (domain.md)."""
+"""Reference lists shared by the workbooks, readers and checks."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 from .text import squash
 
-# The nine English regions (domain.md section 4), in the ONS order.
+# The nine English regions, in the ONS order (ONS "Regions (former GORs)").
 REGIONS = (
     "North East",
     "North West",
@@ -33,7 +33,7 @@ ORG_TYPES = (
 ASSESSMENT_TYPES = ("Self", "External")
 
 # Schools whose staff the council employs, so whose pay bill is in the
-# council's levy (domain.md "Councils and schools").
+# council's levy (docs/levy.md, "Councils and schools").
 COUNCIL_SCHOOL_TYPES = (
     "Community",
     "Voluntary controlled",

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+
+# As lga_xl does: openpyxl's XML must not depend on whether lxml is installed (test modules
+# import openpyxl before lga_xl, so the default lga_xl sets would come too late).
+os.environ.setdefault("OPENPYXL_LXML", "False")
 from collections.abc import Callable, Sequence
 from pathlib import Path
 

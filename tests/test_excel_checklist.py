@@ -1,4 +1,4 @@
-"""The Excel checklist (shared/excel.md) over every workbook lga_xl writes.
+"""The Excel checklist (docs/excel-compatibility.md) over every workbook lga_xl writes.
 
 First the checker itself: a clean workbook passes, and each deliberately
 broken copy is caught by the matching rule, so a passing library test means

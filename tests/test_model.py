@@ -1,4 +1,4 @@
-"""The 2017 Maturity Model as data: counts, order, IDs (domain.md section 1)."""
+"""The 2017 Maturity Model as data: counts, order, IDs (docs/rating.md)."""
 
 from collections import Counter
 
@@ -6,7 +6,7 @@ import pytest
 
 from lga_xl.maturity import available_editions, load_edition
 
-# domain.md's table: elements per strand and level, counted from seed 001.
+# Elements per strand and level, counted from the LGA's 2017 Maturity Model form.
 EXPECTED_COUNTS = {
     "Leadership and Culture": (5, 5, 7, 9),
     "Procurement and Provider Management": (2, 3, 5, 6),

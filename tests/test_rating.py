@@ -1,4 +1,4 @@
-"""The rating rule (domain.md section 1), its worked examples and properties."""
+"""The rating rule (docs/rating.md), its worked examples and properties."""
 
 import pytest
 from hypothesis import given

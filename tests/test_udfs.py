@@ -70,7 +70,7 @@ def leadership(dev: int, mat: int, mre: int):
     return levels, statuses
 
 
-WORKED_EXAMPLES = [  # domain.md section 1
+WORKED_EXAMPLES = [  # docs/rating.md
     ((5, 4, 0), "Developing +"),
     ((5, 3, 0), "Developing"),
     ((5, 1, 1), "Developing +"),

@@ -294,7 +294,7 @@ class _SharedStrings:
 
 
 def _axes_shown(chart_xml: bytes) -> bytes:
-    # Recent Excel hides an axis that has no explicit <c:delete val="0"/> (excel.md, checklist 5).
+    # Recent Excel hides an axis that has no explicit <c:delete val="0"/> (docs/excel-compatibility.md, the checklist).
     return re.sub(rb"(<c:(?:catAx|valAx|dateAx|serAx)>\s*<c:axId [^>]*/>\s*<c:scaling>.*?</c:scaling>)"
                   rb"(?!\s*<c:delete)", rb'\1<c:delete val="0"/>', chart_xml, flags=re.S)
 

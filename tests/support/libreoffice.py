@@ -1,4 +1,4 @@
-"""Recalculate workbooks in headless LibreOffice (the recipe in shared/excel.md).
+"""Recalculate workbooks in headless LibreOffice (see docs/excel-compatibility.md).
 
 LibreOffice trusts cached values unless told to always recalculate, so each
 run gets its own profile with OOXMLRecalcMode=0 ("always").  One start costs

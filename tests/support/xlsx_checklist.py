@@ -1,4 +1,4 @@
-"""Static checks for the checklist at the end of shared/excel.md.
+"""Static checks for the checklist in docs/excel-compatibility.md.
 
 No Excel runs in the tests, so the things that make Excel repair or
 mishandle a workbook are checked by reading the package's XML parts:
@@ -34,7 +34,7 @@ NS = {"m": MAIN, "pr": PKG_REL, "c": CHART}
 R_ID = f"{{{DOC_REL}}}id"
 
 ALLOWED_FUNCTIONS = frozenset({
-    # The list in shared/excel.md.
+    # The list in docs/excel-compatibility.md.
     "IF", "IFERROR", "AND", "OR", "NOT", "COUNTIF", "COUNTIFS", "SUMIF", "SUMIFS", "SUMPRODUCT",
     "COUNTA", "COUNTBLANK", "INDEX", "MATCH", "VLOOKUP", "CHOOSE", "MIN", "MAX", "ROUND", "ROUNDUP",
     "EDATE", "EOMONTH", "DATE", "YEAR", "MONTH", "TEXT",
