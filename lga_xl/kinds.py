@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from .contract import Contract, Table
@@ -145,6 +146,7 @@ class Kind:
     model_path: str
     reader_path: str  # "module:function(pkg, contract) -> model"
     writer_path: str  # "module:function(path, **options) -> Path"
+    sample_path: str  # "module:function(path, *, seed) -> Path": a valid filled return of a fictional council
     store: Callable[[Kind], tuple[StoreTable, ...]] = field(repr=False)
     describe: Callable[[Any], list[str]] = field(repr=False, default=lambda result: [])
 
@@ -172,6 +174,10 @@ class Kind:
     @property
     def writer(self) -> Callable[..., Any]:
         return _resolve(self.writer_path)
+
+    def sample(self, path: str | Path, *, seed: int = 0) -> Path:
+        """A valid, filled return of this kind from a fictional council (demo, tests, benchmarks)."""
+        return _resolve(self.sample_path)(path, seed=seed)
 
     @cached_property
     def store_tables(self) -> tuple[StoreTable, ...]:
@@ -280,10 +286,12 @@ def _describe_levy_plan(plan: Any) -> list[str]:
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("self-assessment", "Maturity Model self-assessment", "lga_xl.contracts.self_assessment",
          "lga_xl.models:SelfAssessment", "lga_xl.readers.self_assessment:read_self_assessment_package",
-         "lga_xl.writers.self_assessment:new_self_assessment", _self_assessment_store, _describe_self_assessment),
+         "lga_xl.writers.self_assessment:new_self_assessment", "lga_xl.samples:sample_self_assessment",
+         _self_assessment_store, _describe_self_assessment),
     Kind("levy-plan", "Schools apprenticeship levy plan", "lga_xl.contracts.levy_plan",
          "lga_xl.models:LevyPlan", "lga_xl.readers.levy_plan:read_levy_plan_package",
-         "lga_xl.writers.levy_plan:new_levy_plan", _levy_plan_store, _describe_levy_plan),
+         "lga_xl.writers.levy_plan:new_levy_plan", "lga_xl.writers.levy_plan:sample_levy_plan",
+         _levy_plan_store, _describe_levy_plan),
 )}
 
 

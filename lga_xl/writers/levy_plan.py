@@ -334,12 +334,15 @@ def load_schools_csv(path: str | Path) -> list[SchoolEntry]:
     return schools
 
 
-def sample_levy_plan(path: str | Path, *, org_name: str, region: str | None = None, seed: int = 0) -> Path:
+def sample_levy_plan(path: str | Path, *, org_name: str | None = None, region: str | None = None,
+                     seed: int = 0) -> Path:
     """A realistic, valid filled plan for 2026-27: for demos and benchmarks.
 
     A dozen council-employed schools, a few dozen starts either side of
     1 August 2026 (the council's own staff and the schools'), and two
-    transfers within the headroom.  The same seed gives the same workbook.
+    transfers within the headroom.  The same seed gives the same workbook;
+    without ``org_name``, the fictional council of that seed
+    (:func:`lga_xl.samples.council`) and its region.
 
     Example:
         >>> import tempfile, pathlib
@@ -347,6 +350,10 @@ def sample_levy_plan(path: str | Path, *, org_name: str, region: str | None = No
         >>> sample_levy_plan(out, org_name="Exampleshire County Council", seed=3).exists()
         True
     """
+    if org_name is None:
+        from ..samples import council
+
+        org_name, _, region = council(seed)
     rng = random.Random(seed)
     standards = sample_standards()
     band = {s.reference: s.max_funding for s in standards}
