@@ -547,7 +547,7 @@ def _roles_sheet(wb, org_name: str | None, region: str | None, roles: Sequence[R
     widest_title = max((s.title for s in standards), key=len, default="Title")
     widest_route = max((s.route or "" for s in standards), key=len, default="Route")
     longest_note = max((role.refresh_note or "" for role in roles), key=len, default="")
-    style.fit_columns(ws, table.header_row, last, header_row=table.header_row, columns=[
+    fits = style.fit_columns(ws, table.header_row, last, header_row=table.header_row, columns=[
         table.letter(key) for key in visible], samples={
         table.letter("title"): widest_title, table.letter("level"): 8, table.letter("route"): widest_route,
         table.letter("band_max"): Decimal("99999.00"), table.letter("typical_duration_months"): 48,
@@ -558,10 +558,30 @@ def _roles_sheet(wb, org_name: str | None, region: str | None, roles: Sequence[R
         if column.hidden:
             ws.column_dimensions[table.letter(column.key)].hidden = True
     style.fit_rows(ws, 2, last)
+    _fit_worked_out(ws, roles, by_reference, fits)
     ws.freeze_panes = table.cell("service", first)
     style.set_up_printing(ws, title=WORKBOOK_TITLE, repeat_rows=(table.header_row, table.header_row))
     c.protect(ws)
     return figures
+
+
+def _fit_worked_out(ws, roles: Sequence[RoleEntry], by_reference: dict[str, Standard],
+                    fits: dict[str, style.ColumnFit]) -> None:
+    """Make each role's row tall enough for what its formulas will show, which the writer knows.
+
+    Row heights come from the text written (the suggestions); the chosen
+    standard's title and route, and a refresh note in the Check column, are
+    worked out by formulas, so their wrapped lines are counted here.
+    """
+    for row, role in enumerate(roles, start=ROLES.first_row):
+        standard = by_reference.get(role.standard or "")
+        shown = {"title": standard and standard.title, "route": standard and standard.route,
+                 "check": role.refresh_note}
+        lines = max((style.wrapped_lines(text, fits[ROLES.letter(key)].width) for key, text in shown.items()
+                     if text), default=1)
+        height = lines * style.line_height(style.BODY_SIZE)
+        if height > (ws.row_dimensions[row].height or style.line_height(style.BODY_SIZE)):
+            ws.row_dimensions[row].height = height
 
 
 def _cover(wb, ws, values: dict[str, str | None]) -> None:
