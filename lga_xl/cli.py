@@ -9,13 +9,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from . import __version__
 from .issues import Issue, WorkbookError
 from .reference import ASSESSMENT_TYPES, ORG_TYPES, REGIONS
+
+if TYPE_CHECKING:
+    from .standards import Standard
+    from .writers.levy_plan import StartEntry
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -115,7 +119,8 @@ def new_levy_plan_command(org_name, region, tax_year, schools, standards, role_m
     click.echo(f"Wrote {path}")
 
 
-def _role_map_starts(role_map: Path | None, standards: list | None, source: str | None) -> tuple:
+def _role_map_starts(role_map: Path | None, standards: list[Standard] | None,
+                     source: str | None) -> tuple[tuple[StartEntry, ...], list[Standard] | None, str | None]:
     """(planned starts, standards, their source) for a levy plan, pre-filled from a role map when given.
 
     Without ``--standards`` the plan takes the map's own standards list (those approved for delivery).
@@ -155,8 +160,8 @@ def _role_map_starts(role_map: Path | None, standards: list | None, source: str 
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Where to write the .xlsx file.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists (never an input).")
-def new_role_map_command(org_name, region, roles_csv: Path, standards_file: Path | None, output: Path,
-                         force: bool) -> None:
+def new_role_map_command(org_name: str | None, region: str | None, roles_csv: Path, standards_file: Path | None,
+                         output: Path, force: bool) -> None:
     """A map of the council's job roles to apprenticeship standards, with suggestions to confirm."""
     from .outputs import OutputError, atomic_write, check_output
     from .standards import StandardsError, load_standards

@@ -116,9 +116,10 @@ def sample_role_map(path: str | Path, *, seed: int = 0) -> Path:
         >>> result.has_errors, result.roles_total == len(result.roles), result.roles_mapped > 0
         (False, True, True)
     """
+    from .contracts.role_map import NONE_SUITABLE
     from .role_matching import RoleMatcher
     from .standards import sample_export
-    from .writers.role_map import NONE_SUITABLE, RoleEntry, new_role_map
+    from .writers.role_map import RoleEntry, new_role_map
 
     rng = random.Random(seed)
     name, _, region = council(seed)

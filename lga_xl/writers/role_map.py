@@ -30,10 +30,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import cells
 from ..contract import Table
@@ -60,7 +62,7 @@ from ..contracts.role_map import (
     is_mapped,
     service_figures,
 )
-from ..models import RoleMap
+from ..models import RoleMap, StandardRow
 from ..role_matching import TITLE, TYPICAL_JOB_TITLE, RoleMatcher, Suggestion
 from ..standards import (
     APPROVED_FOR_DELIVERY,
@@ -294,30 +296,12 @@ def refresh_role_map(
     matcher = RoleMatcher(standards)
     entries, flagged, kept, cleared = [], [], 0, 0
     for index, role in enumerate(old.roles):
-        choice, notes = role.standard, []
-        suggestions = matcher.suggest(role.job_title) if role.job_title else []
-        previous = {role.suggestion_1, role.suggestion_2, role.suggestion_3} - {None}
-        if choice is not None and choice != NONE_SUITABLE:
-            now = after.get(choice)
-            if (now is None and choice in before) or (now is not None and now.retired_or_withdrawn):
-                what = "is no longer in the standards list" if now is None else f"was {now.status.lower()}"
-                notes.append(f"{choice} {before[choice].title if choice in before else now.title} {what}: "
-                             "choose another standard")
-                choice = None
-                cleared += 1
-            elif now is not None:
-                kept += 1
-                was = before.get(choice)
-                if was is not None and was.max_funding is not None and was.max_funding != now.max_funding:
-                    notes.append(f"Funding band maximum changed from {_money(was.max_funding)} to "
-                                 f"{_money(now.max_funding)}")
-                if was is not None and was.level is not None and was.level != now.level:
-                    notes.append(f"Level changed from {was.level} to {now.level}")
-        elif choice == NONE_SUITABLE:
-            kept += 1
-        if role.standard is not None and suggestions and suggestions[0].reference not in previous | {choice}:
-            best = suggestions[0]
-            notes.append(f"New suggestion: {best.reference} {best.title} (level {best.level})")
+        choice, notes, outcome = _carried_choice(role.standard, before, after)
+        kept, cleared = kept + (outcome == "kept"), cleared + (outcome == "cleared")
+        best = matcher.suggest(role.job_title, limit=1) if role.job_title else []
+        previous = {role.suggestion_1, role.suggestion_2, role.suggestion_3, choice}
+        if role.standard is not None and best and best[0].reference not in previous:
+            notes.append(f"New suggestion: {best[0].reference} {best[0].title} (level {best[0].level})")
         note = "; ".join(notes) or None
         entries.append(RoleEntry(role.job_title, role.service, role.grade, role.headcount, role.vacancies, choice,
                                  note))
@@ -331,6 +315,27 @@ def refresh_role_map(
     _write(output, org_name=old.organisation, region=old.region, roles=entries, standards=standards,
            standards_source=report.standards_after, sample=False, matcher=matcher, refresh=report)
     return report
+
+
+def _carried_choice(choice: str | None, before: dict[str, StandardRow],
+                    after: dict[str, Standard]) -> tuple[str | None, list[str], str]:
+    """What a refresh does with one role's choice: (the choice carried over, notes, "kept", "cleared" or "")."""
+    if choice is None:
+        return None, [], ""
+    if choice == NONE_SUITABLE:
+        return choice, [], "kept"
+    was, now = before.get(choice), after.get(choice)
+    if was is None and now is None:
+        return choice, [], ""  # in neither list: carried as typed, and the new map says Unknown standard
+    if now is None or now.retired_or_withdrawn:
+        what = "is no longer in the standards list" if now is None else f"was {now.status.lower()}"
+        return None, [f"{choice} {(now or was).title} {what}: choose another standard"], "cleared"
+    notes = []
+    if was is not None and was.max_funding is not None and was.max_funding != now.max_funding:
+        notes.append(f"Funding band maximum changed from {_money(was.max_funding)} to {_money(now.max_funding)}")
+    if was is not None and was.level is not None and was.level != now.level:
+        notes.append(f"Level changed from {was.level} to {now.level}")
+    return choice, notes, "kept"
 
 
 # Public API: into the levy plan.
@@ -474,7 +479,7 @@ INSTRUCTIONS = (
 )
 
 
-def _instructions(wb, standards_source: str, banner: str | None) -> None:
+def _instructions(wb: Workbook, standards_source: str, banner: str | None) -> None:
     ws = wb.create_sheet("Instructions")
     ws.column_dimensions["A"].width = 12
     ws.column_dimensions["B"].width = 95
@@ -500,7 +505,7 @@ def _instructions(wb, standards_source: str, banner: str | None) -> None:
     c.protect(ws)
 
 
-def _roles_sheet(wb, org_name: str | None, region: str | None, roles: Sequence[RoleEntry],
+def _roles_sheet(wb: Workbook, org_name: str | None, region: str | None, roles: Sequence[RoleEntry],
                  standards: Sequence[Standard], standards_source: str, banner: str | None,
                  matcher: RoleMatcher) -> list[RoleFigures]:
     """The Roles sheet; returns what each role adds to the Summary, for the chart's cached values."""
@@ -518,7 +523,7 @@ def _roles_sheet(wb, org_name: str | None, region: str | None, roles: Sequence[R
         _paragraph(ws, 3, banner, style.WARNING, last_column=last_visible)
     _cover(wb, ws, {"OrgName": org_name, "Region": region, "StandardsSource": standards_source})
 
-    by_reference = {s.reference: s for s in standards}
+    by_reference = {excel_text(s.reference): s for s in standards}  # as MATCH finds them, ignoring case
     choosable = {excel_text(NONE_SUITABLE), *(excel_text(s.reference) for s in standards
                                               if not s.retired_or_withdrawn)}
     suggestions = matcher.suggest_many([role.job_title or "" for role in roles])
@@ -532,7 +537,7 @@ def _roles_sheet(wb, org_name: str | None, region: str | None, roles: Sequence[R
         if index < len(roles):
             role = roles[index]
             _write_role(ws, k, role, suggestions[index])
-            standard = by_reference.get(role.standard or "")
+            standard = by_reference.get(excel_text(role.standard))
             mapped = is_mapped(role.job_title, role.standard, choosable)
             figures.append(RoleFigures(role.service, excel_text(role.job_title) != "", mapped,
                                        counted(role.headcount), counted(role.vacancies),
@@ -565,7 +570,7 @@ def _roles_sheet(wb, org_name: str | None, region: str | None, roles: Sequence[R
     return figures
 
 
-def _fit_worked_out(ws, roles: Sequence[RoleEntry], by_reference: dict[str, Standard],
+def _fit_worked_out(ws: Worksheet, roles: Sequence[RoleEntry], by_reference: dict[str, Standard],
                     fits: dict[str, style.ColumnFit]) -> None:
     """Make each role's row tall enough for what its formulas will show, which the writer knows.
 
@@ -574,7 +579,7 @@ def _fit_worked_out(ws, roles: Sequence[RoleEntry], by_reference: dict[str, Stan
     worked out by formulas, so their wrapped lines are counted here.
     """
     for row, role in enumerate(roles, start=ROLES.first_row):
-        standard = by_reference.get(role.standard or "")
+        standard = by_reference.get(excel_text(role.standard))
         shown = {"title": standard and standard.title, "route": standard and standard.route,
                  "check": role.refresh_note}
         lines = max((style.wrapped_lines(text, fits[ROLES.letter(key)].width) for key, text in shown.items()
@@ -584,7 +589,7 @@ def _fit_worked_out(ws, roles: Sequence[RoleEntry], by_reference: dict[str, Stan
             ws.row_dimensions[row].height = height
 
 
-def _cover(wb, ws, values: dict[str, str | None]) -> None:
+def _cover(wb: Workbook, ws: Worksheet, values: dict[str, str | None]) -> None:
     """Council, region and the standards list above the table, each value across the table's first inputs."""
     for name in COVER.names:
         row = COVER.row(name.name)
@@ -605,7 +610,7 @@ def _cover(wb, ws, values: dict[str, str | None]) -> None:
     ws.add_data_validation(region)
 
 
-def _write_role(ws, k: dict[str, str], role: RoleEntry, suggestions: list[Suggestion]) -> None:
+def _write_role(ws: Worksheet, k: dict[str, str], role: RoleEntry, suggestions: list[Suggestion]) -> None:
     for key in ("job_title", "service", "grade", "headcount", "vacancies", "standard", "refresh_note"):
         c.write_value(ws[k[key]], getattr(role, key))
     if role.refresh_note:
@@ -626,7 +631,7 @@ def _suggestion_line(rank: int, suggestion: Suggestion) -> str:
     return f"{rank}. {suggestion.reference} {suggestion.title} (level {suggestion.level}{status}): {why}"
 
 
-def _role_formulas(ws, r: int) -> None:
+def _role_formulas(ws: Worksheet, r: int) -> None:
     """The chosen standard's details, the Check column and the hidden workings of worksheet row ``r``."""
     k = ROLES.row_cells(r)
     std, job = k["standard"], k["job_title"]
@@ -655,7 +660,7 @@ def _role_formulas(ws, r: int) -> None:
     ws[k["cost_mapped"]] = f"=IF(AND({k['mapped']}=1,ISNUMBER({k['band_max']})),{k['band_max']},0)"
 
 
-def _style_role_row(ws, r: int) -> None:
+def _style_role_row(ws: Worksheet, r: int) -> None:
     k = ROLES.row_cells(r)
     for column in ROLES.columns:
         cell = ws[k[column.key]]
@@ -668,7 +673,7 @@ def _style_role_row(ws, r: int) -> None:
         style.apply(cell, cell_style, column.number_format)
 
 
-def _role_validations(ws, table: Table, rows: int) -> None:
+def _role_validations(ws: Worksheet, table: Table, rows: int) -> None:
     cells_of = lambda key: table.column_cells(key, rows)  # noqa: E731
     for key, title, prompt in (
         ("job_title", "Job title", "The job title as the council writes it."),
@@ -692,7 +697,7 @@ def _role_validations(ws, table: Table, rows: int) -> None:
     ws.add_data_validation(dv)
 
 
-def _summary_sheet(wb, roles: Sequence[RoleEntry], figures: list[RoleFigures]) -> None:
+def _summary_sheet(wb: Workbook, roles: Sequence[RoleEntry], figures: list[RoleFigures]) -> None:
     ws = wb.create_sheet(TOTALS.sheet)
     table = SERVICE_SUMMARY
     services = _services(roles)
@@ -776,7 +781,7 @@ def _services(roles: Sequence[RoleEntry]) -> list[str]:
     return list(seen.values())
 
 
-def _standards_sheet(wb, standards: Sequence[Standard], source: str, banner: str | None) -> None:
+def _standards_sheet(wb: Workbook, standards: Sequence[Standard], source: str, banner: str | None) -> None:
     table = STANDARDS
     ws = wb.create_sheet(table.sheet)
     width = len(table.columns)
@@ -814,7 +819,7 @@ def _standards_sheet(wb, standards: Sequence[Standard], source: str, banner: str
     c.protect(ws)
 
 
-def _refresh_sheet(wb, report: RefreshReport) -> None:
+def _refresh_sheet(wb: Workbook, report: RefreshReport) -> None:
     ws = wb.create_sheet(REFRESH_SHEET)
     headers = ("Row", "Job title", "Service", "Standard before", "Standard now", "What changed")
     _title(ws, "What the refresh changed", last_column=len(headers))
@@ -843,13 +848,13 @@ def _refresh_sheet(wb, report: RefreshReport) -> None:
 # Private API: small helpers.
 
 
-def _title(ws, text: str, *, last_column: int) -> None:
+def _title(ws: Worksheet, text: str, *, last_column: int) -> None:
     ws["A1"] = text
     style.apply(ws["A1"], style.TITLE)
     ws.row_dimensions[1].height = style.line_height(style.TITLE_SIZE)
 
 
-def _paragraph(ws, row: int, text: str, cell_style: style.CellStyle, *, last_column: int) -> None:
+def _paragraph(ws: Worksheet, row: int, text: str, cell_style: style.CellStyle, *, last_column: int) -> None:
     cell = ws.cell(row=row, column=1)
     c.set_text(cell, text)
     style.apply(cell, replace(cell_style, wrap=True))
@@ -885,7 +890,7 @@ def _role_text(job_title: str | None, service: str | None) -> str:
     return f"{job_title or '(no job title)'}" + (f" ({service})" if service else "")
 
 
-def _copy_row_style(ws, source: int, rows: range, columns: int) -> None:
+def _copy_row_style(ws: Worksheet, source: int, rows: range, columns: int) -> None:
     """Give ``rows`` the styles of row ``source``, column by column.
 
     Copying the cell's style array, as openpyxl's own worksheet copy does, is
