@@ -9,12 +9,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from . import __version__
 from .issues import Issue, WorkbookError
 from .reference import ASSESSMENT_TYPES, ORG_TYPES, REGIONS
+
+if TYPE_CHECKING:
+    from .standards import Standard
+    from .writers.levy_plan import StartEntry
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -98,16 +103,137 @@ def _standards_option(ctx, param, value: Path | None):
 @click.option("--standards", "standards", type=click.Path(dir_okay=False, path_type=Path),
               callback=_standards_option,
               help="Your export of the Skills England standards list (JSON or CSV); an illustrative sample if omitted.")
+@click.option("--roles", "role_map", type=click.Path(dir_okay=False, path_type=Path),
+              help="A role map (lga-xl new role-map): a planned start for each vacancy in each role with a "
+                   "standard, for you to date.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Where to write the .xlsx file.")
-def new_levy_plan_command(org_name, region, tax_year, schools, standards, output: Path) -> None:
+def new_levy_plan_command(org_name, region, tax_year, schools, standards, role_map, output: Path) -> None:
     """A schools apprenticeship levy plan workbook."""
     from .writers.levy_plan import new_levy_plan
 
     source, standard_list = standards
+    starts, standard_list, source = _role_map_starts(role_map, standard_list, source)
     path = new_levy_plan(output, org_name=org_name, region=region, tax_year=tax_year, schools=schools,
-                         standards=standard_list, standards_source=source)
+                         starts=starts, standards=standard_list, standards_source=source)
     click.echo(f"Wrote {path}")
+
+
+def _role_map_starts(role_map: Path | None, standards: list[Standard] | None,
+                     source: str | None) -> tuple[tuple[StartEntry, ...], list[Standard] | None, str | None]:
+    """(planned starts, standards, their source) for a levy plan, pre-filled from a role map when given.
+
+    Without ``--standards`` the plan takes the map's own standards list (those approved for delivery).
+    """
+    if role_map is None:
+        return (), standards, source
+    from .readers import read_workbook
+    from .writers.role_map import planned_starts_from_role_map, standards_of
+
+    try:
+        mapped = read_workbook(role_map, expected="role-map")
+    except WorkbookError as err:
+        _print_issues(role_map, [err.issue], False)
+        sys.exit(EXIT_UNREADABLE)
+    if mapped.has_errors:
+        click.echo(f"Warning: {role_map} has errors (lga-xl validate lists them); its roles are used as read",
+                   err=True)
+    prefilled = planned_starts_from_role_map(mapped, standards)
+    for skipped in prefilled.skipped:
+        click.echo(f"Not pre-filled: {skipped}", err=True)
+    click.echo(f"Pre-filled {len(prefilled.starts)} planned start(s), one for each vacancy, from {prefilled.roles} "
+               f"role(s) with a standard in {role_map.name}: give each a start date on the Starts sheet")
+    if standards is None:
+        standards = [standard for standard in standards_of(mapped) if standard.approved]
+        source = f"the standards list of {role_map.name}: {mapped.standards_source}"
+    return prefilled.starts, standards, source
+
+
+@new.command("role-map")
+@click.option("--org", "org_name", help="Council name to put on the map.")
+@click.option("--region", type=click.Choice(REGIONS, case_sensitive=False), help="One of the nine English regions.")
+@click.option("--roles", "roles_csv", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="CSV of the council's job roles: Job title, Service, Grade, Headcount, Vacancies (any case and "
+                   "order; only Job title is required).")
+@click.option("--standards", "standards_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Your export of the Skills England standards list (JSON or CSV); an illustrative sample if omitted.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the .xlsx file.")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists (never an input).")
+def new_role_map_command(org_name: str | None, region: str | None, roles_csv: Path, standards_file: Path | None,
+                         output: Path, force: bool) -> None:
+    """A map of the council's job roles to apprenticeship standards, with suggestions to confirm."""
+    from .outputs import OutputError, atomic_write, check_output
+    from .standards import StandardsError, load_standards
+    from .usertext import UserTextError
+    from .writers.role_map import load_roles_csv, new_role_map
+
+    try:
+        out = check_output(output, force=force, inputs=[path for path in (roles_csv, standards_file) if path])
+        roles = load_roles_csv(roles_csv)
+        standards = None if standards_file is None else load_standards(standards_file, include_inactive=True)
+    except (OutputError, UserTextError, StandardsError) as exc:
+        _error(str(exc))
+    if roles.missing:
+        click.echo(f"Note: {roles_csv.name} has no {' or '.join(roles.missing)} column; left blank", err=True)
+    with atomic_write(out) as partial:
+        new_role_map(partial, org_name=org_name, region=region, roles=roles.roles, standards=standards,
+                     standards_source=standards_file.name if standards_file else None)
+    click.echo(f"Wrote {out}: {len(roles.roles)} job roles, each with up to three suggested standards"
+               + ("" if standards_file else " from the illustrative sample standards list (not for planning)"))
+
+
+@main.group("standards")
+def standards_group() -> None:
+    """Exports of the Skills England standards list."""
+
+
+@standards_group.command("diff")
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
+def standards_diff_command(old: Path, new: Path, as_json: bool) -> None:
+    """What changed from one export to the next: added, retired or withdrawn, re-banded, re-levelled, new versions."""
+    from .standards import StandardsError, load_standards
+    from .standards_diff import diff_standards
+
+    try:
+        diff = diff_standards(load_standards(old, include_inactive=True), load_standards(new, include_inactive=True))
+    except (StandardsError, ValueError) as exc:
+        _error(str(exc))
+    click.echo(diff.to_json() if as_json else "\n".join(diff.lines()))
+
+
+@main.group("role-map")
+def role_map_group() -> None:
+    """Keep a role map up to date."""
+
+
+@role_map_group.command("refresh")
+@click.argument("role_map", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--standards", "standards_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The newer export of the Skills England standards list (JSON or CSV).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the refreshed map (never over the map refreshed).")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists (never an input).")
+def refresh_role_map_command(role_map: Path, standards_file: Path, output: Path, force: bool) -> None:
+    """The same roles on a newer standards list: choices kept, and each role whose standard changed flagged."""
+    from .outputs import OutputError, atomic_write, check_output
+    from .standards import StandardsError, load_standards
+    from .writers.role_map import refresh_role_map
+
+    try:
+        out = check_output(output, force=force, inputs=[role_map, standards_file])
+        standards = load_standards(standards_file, include_inactive=True)
+        with atomic_write(out) as partial:
+            report = refresh_role_map(role_map, standards, partial, standards_source=standards_file.name)
+    except WorkbookError as err:
+        _print_issues(role_map, [err.issue], False)
+        sys.exit(EXIT_UNREADABLE)
+    except (OutputError, StandardsError) as exc:
+        _error(str(exc))
+    click.echo("\n".join(report.lines()))
+    click.echo(f"Wrote {out}")
 
 
 @main.command()
@@ -221,6 +347,12 @@ def codes() -> None:
 
     for code in ISSUE_CODES.values():
         click.echo(f"{code.code:32} {code.severity:8} {code.meaning}")
+
+
+def _error(message: str) -> NoReturn:
+    """A one-line error, and the exit code for a file that cannot be used or a command used wrongly."""
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(EXIT_UNREADABLE)
 
 
 def _print_issues(path: Path, issues: list[Issue], as_json: bool) -> None:

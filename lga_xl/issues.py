@@ -98,6 +98,8 @@ _CODES = [
     IssueCode("duplicate-urn", "error", "A school URN appears more than once."),
     IssueCode("unknown-school", "error", "A planned start names a URN that is not in the schools table."),
     IssueCode("unknown-standard", "error", "A standard reference that is not in the standards list."),
+    IssueCode("duplicate-role", "error",
+              "A job role (job title, service and grade) is listed more than once: its headcount would count twice."),
     IssueCode("price-above-cap", "warning",
               "A price above the standard's funding band maximum: the employer pays the excess."),
     IssueCode("duration-too-short", "error", "A planned duration shorter than the minimum for its start date."),

@@ -12,7 +12,7 @@ A workbook whose hidden sheet names a kind not listed here is refused with
 
 Example:
     >>> [kind.name for kind in KINDS.values()]
-    ['self-assessment', 'levy-plan']
+    ['self-assessment', 'levy-plan', 'role-map']
     >>> kind("levy-plan").versions, kind("levy-plan").current.version
     (('1.0',), '1.0')
     >>> [table.name for table in kind("levy-plan").store_tables]
@@ -254,6 +254,18 @@ def _levy_plan_store(kind: Kind) -> tuple[StoreTable, ...]:
     )
 
 
+def _role_map_store(kind: Kind) -> tuple[StoreTable, ...]:
+    from .models import RoleRow
+
+    return (
+        StoreTable("role_maps", contract_columns(kind.current, kind.model, skip=("organisation", "region")),
+                   title="Role maps"),
+        StoreTable("roles", model_columns(RoleRow, rename={"row": "position"},
+                                          kinds=table_kinds(kind.current.table("Roles"))),
+                   lambda role_map: role_map.roles, title="Roles"),
+    )
+
+
 def _describe_self_assessment(result: Any) -> list[str]:
     lines = [f"{result.organisation or '(no name)'} ({result.region or 'no region'}), "
              f"{result.assessment_type or '?'} assessment, overall score {result.overall_score:.2f}"]
@@ -283,6 +295,19 @@ def _describe_levy_plan(plan: Any) -> list[str]:
     ]
 
 
+def _describe_role_map(role_map: Any) -> list[str]:
+    lines = [
+        f"{role_map.organisation or '(no name)'}, role map on {role_map.standards_source or 'an unknown list'}: "
+        f"{role_map.roles_total} roles, {role_map.roles_mapped} with a standard, {role_map.roles_none_suitable} "
+        f"none suitable, {role_map.roles_to_choose} still to choose",
+        f"  {'Service':40} {'Roles':>6} {'With a standard':>16} {'Headcount':>10} {'Vacancies':>10} "
+        f"{'One start each':>16}",
+    ]
+    lines += [f"  {s.service[:40]:40} {s.roles:>6} {s.roles_mapped:>16} {s.headcount_mapped:>10} "
+              f"{s.vacancies_mapped:>10} {s.cost_mapped:>16,.2f}" for s in role_map.services]
+    return lines
+
+
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("self-assessment", "Maturity Model self-assessment", "lga_xl.contracts.self_assessment",
          "lga_xl.models:SelfAssessment", "lga_xl.readers.self_assessment:read_self_assessment_package",
@@ -292,6 +317,10 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
          "lga_xl.models:LevyPlan", "lga_xl.readers.levy_plan:read_levy_plan_package",
          "lga_xl.writers.levy_plan:new_levy_plan", "lga_xl.writers.levy_plan:sample_levy_plan",
          _levy_plan_store, _describe_levy_plan),
+    Kind("role-map", "Job roles mapped to apprenticeship standards", "lga_xl.contracts.role_map",
+         "lga_xl.models:RoleMap", "lga_xl.readers.role_map:read_role_map_package",
+         "lga_xl.writers.role_map:new_role_map", "lga_xl.samples:sample_role_map", _role_map_store,
+         _describe_role_map),
 )}
 
 

@@ -9,6 +9,8 @@ tells them apart: the output of ``lga-xl read FILE --json`` (exactly
 Example:
     >>> SelfAssessment.model_fields["kind"].default, LevyPlan.model_fields["kind"].default
     ('self-assessment', 'levy-plan')
+    >>> RoleMap.model_fields["kind"].default
+    'role-map'
 """
 
 from __future__ import annotations
@@ -207,4 +209,80 @@ class LevyPlan(WorkbookResultBase):
     forecast: list[ForecastMonth]
 
 
-WorkbookResult = Annotated[SelfAssessment | LevyPlan, Field(discriminator="kind")]
+# Role maps (lga_xl.readers.role_map): job roles matched to apprenticeship standards.
+
+
+class RoleRow(BaseModel):
+    """A job role on the Roles sheet, with the standard chosen for it and that standard's details."""
+
+    model_config = ConfigDict(frozen=True)
+
+    row: int
+    job_title: str | None
+    service: str | None
+    grade: str | None
+    headcount: int | None
+    vacancies: int | None
+    suggestion_1: str | None  # the suggested standards' references, best first
+    suggestion_2: str | None
+    suggestion_3: str | None
+    suggested: str | None  # the suggestions as the sheet shows them, each with its reason
+    standard: str | None  # the reference chosen, "None suitable", or None while still to choose
+    title: str | None  # the chosen standard's, from the map's standards list
+    level: int | None
+    route: str | None
+    band_max: Decimal | None
+    typical_duration_months: int | None
+    mapped: bool  # a job title and a standard that can be chosen (not None suitable)
+    refresh_note: str | None  # what the last refresh found for this role
+    check: str
+
+
+class ServiceSummary(BaseModel):
+    """One row of the summary by service: what is mapped in that service."""
+
+    model_config = ConfigDict(frozen=True)
+
+    service: str
+    roles: int
+    roles_mapped: int
+    headcount_mapped: int
+    vacancies_mapped: int
+    cost_mapped: Decimal  # one start for each mapped role at its band maximum
+
+
+class StandardRow(BaseModel):
+    """A standard of the list a role map was made on (its Standards sheet)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reference: str
+    title: str
+    level: int | None
+    status: str
+    route: str | None
+    max_funding: Decimal | None
+    typical_duration_months: int | None
+    version: str | None
+    typical_job_titles: list[str]
+    keywords: list[str]
+
+
+class RoleMap(WorkbookResultBase):
+    """A role map read back, every worked-out figure recomputed from the roles and the standards list."""
+
+    kind: Literal["role-map"] = "role-map"
+    standards_source: str | None
+    roles_total: int
+    roles_mapped: int
+    roles_none_suitable: int
+    roles_to_choose: int
+    headcount_mapped: int
+    vacancies_mapped: int
+    cost_mapped: Decimal
+    roles: list[RoleRow]
+    services: list[ServiceSummary]
+    standards: list[StandardRow]
+
+
+WorkbookResult = Annotated[SelfAssessment | LevyPlan | RoleMap, Field(discriminator="kind")]

@@ -57,8 +57,8 @@ from .text import loose_choice
 
 __all__ = [
     "APPROVED_FOR_DELIVERY", "IN_DEVELOPMENT", "PROPOSAL_IN_DEVELOPMENT", "RETIRED", "STATUSES", "WITHDRAWN",
-    "FundingBand", "Standard", "StandardsError", "load_standards", "sample_export", "sample_standards",
-    "version_order",
+    "FundingBand", "Standard", "StandardsError", "load_standards", "sample_export", "sample_export_as_at",
+    "sample_standards", "standard_from_fields", "version_order",
 ]
 
 APPROVED_FOR_DELIVERY = "Approved for delivery"
@@ -297,6 +297,41 @@ def sample_export(*, include_inactive: bool = False) -> list[Standard]:
     """
     text = (resources.files("lga_xl") / "data" / SAMPLE_EXPORT_FILE).read_text(encoding="utf-8")
     return _from_json(text, SAMPLE_EXPORT_FILE, include_inactive)
+
+
+def sample_export_as_at() -> dt.date:
+    """The day the figures of the illustrative export (:func:`sample_export`) come from: its ``figuresAsAt``.
+
+    Example:
+        >>> sample_export_as_at()
+        datetime.date(2026, 7, 2)
+    """
+    text = (resources.files("lga_xl") / "data" / SAMPLE_EXPORT_FILE).read_text(encoding="utf-8")
+    return dt.date.fromisoformat(json.loads(text)["figuresAsAt"])
+
+
+def standard_from_fields(fields: Mapping[str, Any], *, version: str | None = None,
+                         require_funding: bool = True) -> Standard:
+    """One standard from a row of values named as the CSV's columns, read as the CSV loader reads them.
+
+    ``fields`` may hold reference, title, level, max_funding, status,
+    typical_duration_months, route, typical_job_titles and keywords (lists, or
+    text separated by ``|`` or ``;``), earliest_start_date and
+    latest_start_date.  Without ``require_funding`` a blank max funding is 0:
+    a table that is only for matching job titles need not carry bands.
+
+    Raises:
+        ValueError: a short reason naming the standard (``reference 'X1' is not like ST0072``).
+
+    Example:
+        >>> care = standard_from_fields({"reference": "st0005", "title": "Adult care worker", "level": "2",
+        ...                              "typical_job_titles": "Care worker; Care assistant"}, require_funding=False)
+        >>> care.reference, care.level, care.max_funding, care.typical_job_titles
+        ('ST0005', 2, Decimal('0'), ('Care worker', 'Care assistant'))
+    """
+    if not require_funding and _text(fields.get("max_funding")) == "":
+        fields = {**fields, "max_funding": 0}
+    return _standard(fields, version, _status(fields.get("status")))
 
 
 def version_order(version: str | None) -> tuple[int, ...]:

@@ -95,6 +95,31 @@ class StandardsDiff:
                 f"{len(self.rebanded)} re-banded, {len(self.relevelled)} re-levelled, "
                 f"{versions} new version{'' if versions == 1 else 's'}")
 
+    def lines(self) -> list[str]:
+        """The diff as ``lga-xl standards diff`` prints it: the summary, then each change under its kind.
+
+        Example:
+            >>> change = Change("ST0072", "Customer service practitioner", "Approved for delivery", "Retired")
+            >>> print("\\n".join(StandardsDiff(retired_or_withdrawn=(change,)).lines()))
+            0 added, 1 retired or withdrawn, 0 re-banded, 0 re-levelled, 0 new versions
+            Retired or withdrawn:
+              ST0072 Customer service practitioner: Approved for delivery -> Retired
+        """
+        lines = [self.summary()]
+        sections = (
+            ("Added", [f"{s.reference} {s.title}: level {s.level}, band {_pounds(s.max_funding)}" for s in self.added]),
+            ("Retired or withdrawn", [f"{c.reference} {c.title}: {c.before} -> {c.after or 'no longer listed'}"
+                                      for c in self.retired_or_withdrawn]),
+            ("Re-banded", [f"{c.reference} {c.title}: {_pounds(c.before)} -> {_pounds(c.after)}"
+                           + (" (dated bands changed)" if c.before == c.after else "") for c in self.rebanded]),
+            ("Re-levelled", [f"{c.reference} {c.title}: level {c.before} -> {c.after}" for c in self.relevelled]),
+            ("New versions", [f"{c.reference} {c.title}: {c.before} -> {c.after}" for c in self.new_versions]),
+        )
+        for heading, changes in sections:
+            if changes:
+                lines += [f"{heading}:", *(f"  {change}" for change in changes)]
+        return lines
+
     def to_dict(self) -> dict[str, Any]:
         """The diff as JSON-ready values, for ``--json`` output."""
         return {
@@ -162,3 +187,8 @@ def _bands(bands: tuple[FundingBand, ...]) -> list[dict[str, str | None]]:
     return [{"effective_from": band.effective_from.isoformat(),
              "effective_to": None if band.effective_to is None else band.effective_to.isoformat(),
              "max_funding": str(band.max_funding)} for band in bands]
+
+
+def _pounds(amount: Decimal) -> str:
+    """£4,500, or £4,500.50 when there are pence."""
+    return f"£{amount:,.0f}" if amount == amount.to_integral_value() else f"£{amount:,.2f}"

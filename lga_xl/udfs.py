@@ -2,10 +2,10 @@
 
 Power users type these into their own sheets, for example
 ``=MATURITY_RATING(Elements[Level], Elements[Status], Elements[Strand], "Engagement")``.
-They are thin wrappers: every rule lives in :mod:`lga_xl.rating` and
-:mod:`lga_xl.levy`, and this module only turns what Excel passes into what
-those modules take.  The README section "Using the functions in Excel" is the
-user's guide.
+They are thin wrappers: every rule lives in :mod:`lga_xl.rating`,
+:mod:`lga_xl.levy`, :mod:`lga_xl.targets` and :mod:`lga_xl.role_matching`, and
+this module only turns what Excel passes into what those modules take.
+The README section "Using the functions in Excel" is the user's guide.
 
 One module serves both flavours of xlwings: classic xlwings (the Windows
 add-in: ``UDF MODULES`` = ``lga_xl.udfs``, then Import Functions) and xlwings
@@ -78,8 +78,11 @@ from .rating import (
     rate,
     score_label,
 )
+from .role_matching import RoleMatcher
+from .standards import Standard, standard_from_fields
 from .targets import NUMBER, expected_now, parse_value, target_rag
 from .text import loose_choice, squash
+from .usertext import Field, UserTextError, match_header
 
 try:
     # Classic xlwings runs UDFs in a pywin32 COM server.  pywin32 hands Excel a
@@ -98,6 +101,7 @@ __all__ = [
     "PUBLIC_SECTOR_TARGET",
     "RATING_SCORE",
     "SCORE_RATING",
+    "STANDARD_FOR_ROLE",
     "TARGET_RAG",
     "TARGET_TRAJECTORY",
     "TRANSFER_ALLOWANCE",
@@ -310,6 +314,38 @@ def TARGET_RAG(latest, expected, baseline, target, direction=None, amber_within=
         )
 
 
+# Public API: job roles and apprenticeship standards.
+
+# The columns of a standards table, found by header (any case; "Typical job titles" or "Job titles", ...).
+STANDARD_TABLE_FIELDS = (
+    Field("reference", ("Reference", "Reference number", "Ref", "Standard reference", "Standard")),
+    Field("title", ("Title", "Standard title", "Standard name", "Name")),
+    Field("level", ("Level",)),
+    Field("typical_job_titles", ("Typical job titles", "Job titles", "Typical job title"), required=False),
+    Field("keywords", ("Keywords", "Keyword"), required=False),
+    Field("status", ("Status",), required=False),
+)
+_MATCHERS: dict[tuple, RoleMatcher] = {}  # the last few standards tables seen, each indexed once
+_MATCHERS_KEPT = 4
+
+
+@func(category=CATEGORY)
+@arg("job_title", doc='A job title as the council writes it, e.g. "Snr Care Worker"; blank gives blank')
+@arg("standards_range", ndim=2, doc="A standards table with its header row: Reference, Title, Level, and "
+                                     "Typical job titles, Keywords, Status if given; e.g. Standards[#All]")
+def STANDARD_FOR_ROLE(job_title, standards_range):
+    """Reference of the standard best suited to a job title, from a table of standards; blank if none fits.
+
+    =STANDARD_FOR_ROLE("Snr Care Worker", Standards[#All]) gives ST0006
+    Retired and withdrawn standards are never given.
+    """
+    title = _single(job_title, "job_title")
+    if _is_blank(title):
+        return ""
+    suggestions = _matcher(standards_range).suggest(cells.text(title) or "")
+    return suggestions[0].reference if suggestions else ""
+
+
 # Public API: the Python side of the macros in macros/lga_xl.bas (classic xlwings only).
 
 
@@ -341,6 +377,37 @@ def validate_active_workbook() -> None:
 
 
 # Private API: reading what Excel passes.
+
+
+def _matcher(standards_range) -> RoleMatcher:
+    """A matcher over a standards table as Excel passes it (header row first), built once per table."""
+    rows = [list(row) if isinstance(row, (list, tuple)) else [row] for row in
+            (standards_range if isinstance(standards_range, (list, tuple)) else [[standards_range]])]
+    key = tuple(tuple(row) for row in rows)
+    if key in _MATCHERS:
+        return _MATCHERS[key]
+    if len(rows) < 2:
+        raise UdfInputError("standards_range must be a table of standards with its header row, e.g. "
+                            "Standards[#All]")
+    header = [cells.text(cell) or "" for cell in rows[0]]
+    try:
+        columns = match_header(header, STANDARD_TABLE_FIELDS, source="standards_range")
+    except UserTextError as err:
+        raise UdfInputError(f"standards_range row 1: {err.reason}") from None
+    standards: list[Standard] = []
+    for number, row in enumerate(rows[1:], start=2):
+        if all(_is_blank(cell) for cell in row):
+            continue
+        fields = {name: row[index] if index < len(row) else None for name, index in columns.items()}
+        try:
+            standards.append(standard_from_fields(fields, require_funding=False))
+        except ValueError as err:
+            raise UdfInputError(f"standards_range row {number}: {err}") from None
+    matcher = RoleMatcher(standards)
+    while len(_MATCHERS) >= _MATCHERS_KEPT:
+        del _MATCHERS[next(iter(_MATCHERS))]
+    _MATCHERS[key] = matcher
+    return matcher
 
 
 def _strand_rating(levels, statuses, strands, strand) -> Rating:

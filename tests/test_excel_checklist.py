@@ -25,8 +25,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableColumn
 
 from lga_xl.bulk import import_returns
-from lga_xl.samples import sample_self_assessment
+from lga_xl.samples import sample_role_map, sample_self_assessment
+from lga_xl.standards import load_standards
 from lga_xl.writers.levy_plan import new_levy_plan, sample_levy_plan
+from lga_xl.writers.role_map import new_role_map, refresh_role_map
 from lga_xl.writers.self_assessment import new_self_assessment
 from tests.support.xlsx_checklist import ALLOWED_FUNCTIONS, cell_errors, check_xlsx
 
@@ -58,10 +60,19 @@ def consolidated(folder: Path) -> Path:
     sample_self_assessment(returns / "b.xlsx", seed=2, assessment_type="External")
     new_self_assessment(returns / "evil.xlsx", org_name='=HYPERLINK("http://x")', region="London")
     sample_levy_plan(returns / "plan.xlsx", org_name="+Exampleshire", region="London")
+    sample_role_map(returns / "roles.xlsx", seed=1)
     (returns / "bad.xlsx").write_bytes(b"")
     (returns / "notes.txt").write_text("stray file")
     report = import_returns([returns], db=folder / "consolidated.sqlite", out=folder / "consolidated.xlsx")
     return report.workbook_path
+
+
+def refreshed_role_map(folder: Path) -> Path:
+    """A sample role map refreshed onto another list: notes in its Check column, a Refresh sheet."""
+    july = load_standards(REPO / "tests" / "data" / "standards_export_2026-07.json", include_inactive=True)
+    out = folder / "role_map_refreshed.xlsx"
+    refresh_role_map(sample_role_map(folder / "role_map_june.xlsx", seed=4), july, out)
+    return out
 
 
 def committed_template(name: str) -> WorkbookFactory:
@@ -82,6 +93,9 @@ WORKBOOK_FACTORIES: list[tuple[str, WorkbookFactory, tuple[str, ...]]] = [
     ("levy-plan-committed", committed_template("schools_levy_plan.xlsx"),
      ("Plan", "Schools", "Starts", "Transfers", "Standards")),
     ("self-assessment-committed", committed_template("self_assessment.xlsx"), SELF_ASSESSMENT_INPUTS),
+    ("role-map-blank", lambda folder: new_role_map(folder / "role_map_blank.xlsx"), ("Roles",)),
+    ("role-map-sample", lambda folder: sample_role_map(folder / "role_map_sample.xlsx", seed=3), ("Roles",)),
+    ("role-map-refreshed", refreshed_role_map, ("Roles",)),
     ("consolidated", consolidated, ()),
 ]
 

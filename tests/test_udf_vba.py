@@ -60,8 +60,9 @@ EXPECTED_SIGNATURES = {
     "PUBLIC_SECTOR_TARGET": "headcount",
     "TARGET_TRAJECTORY": "baseline, baseline_date, target, target_date, on_date",
     "TARGET_RAG": "latest, expected, baseline, target, Optional direction, Optional amber_within",
+    "STANDARD_FOR_ROLE": "job_title, standards_range",
 }
-RANGE_ARGUMENTS = {"levels", "statuses", "strands"}
+RANGE_ARGUMENTS = {"levels", "statuses", "strands", "standards_range"}
 
 # VBA keywords and built-in names that cannot be argument names (a parameter
 # called "date" would break the imported module).

@@ -375,6 +375,7 @@ def test_every_function_has_the_documented_arguments():
         "PUBLIC_SECTOR_TARGET": ["headcount"],
         "TARGET_TRAJECTORY": ["baseline", "baseline_date", "target", "target_date", "on_date"],
         "TARGET_RAG": ["latest", "expected", "baseline", "target", "direction", "amber_within"],
+        "STANDARD_FOR_ROLE": ["job_title", "standards_range"],
     }
     for name in signatures:
         udf = getattr(udfs, name)

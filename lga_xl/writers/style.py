@@ -840,7 +840,8 @@ def estimated_row_heights(ws: Worksheet, first_row: int, last_row: int) -> list[
             continue
         height = line_height(BODY_SIZE)
         for cell in ws[row] if row <= ws.max_row else ():
-            if cell.value is None:
+            # A formula shows a value not known here, and a hidden column shows nothing.
+            if cell.value is None or cell.data_type == "f" or not _column_display_width(ws, cell.column):
                 continue
             size = cell.font.sz if cell.font and cell.font.sz else BODY_SIZE
             lines = 1
