@@ -111,17 +111,18 @@ def write_mot_reports(*, db: str | Path, out_dir: str | Path, fmt: str = "docx",
     folder = prepare_output_folder(out_dir, force=force)
     councils = inputs.councils()
     paths = dict(zip((key for key, _ in councils), report_names([name for _, name in councils], fmt)))
-    options = _Options(prepared_by, prepared_on or dt.date.today())
-    written, failed = [], []
     names = dict(councils)
-    for done, (key, error) in enumerate(_write_all(inputs, [(key, folder / paths[key]) for key, _ in councils],
-                                                   options, jobs), start=1):
-        if error is None:
-            written.append((names[key], folder / paths[key]))
-        else:
-            failed.append((names[key], error))
+    # Region by region: a worker's next council then mostly has charts of the kinds it has just drawn.
+    work = sorted(((key, folder / paths[key]) for key, _ in councils),
+                  key=lambda item: (inputs.councils_by_key[item[0]].region or "", names[item[0]].casefold()))
+    options = _Options(prepared_by, prepared_on or dt.date.today())
+    outcomes = {}
+    for done, (key, error) in enumerate(_write_all(inputs, work, options, jobs), start=1):
+        outcomes[key] = error
         if progress:
-            progress(done, len(councils))
+            progress(done, len(work))
+    written = [(name, folder / paths[key]) for key, name in councils if outcomes[key] is None]
+    failed = [(name, outcomes[key]) for key, name in councils if outcomes[key] is not None]
     return MotRun(folder, written, failed, time.perf_counter() - started)
 
 
