@@ -34,9 +34,11 @@ from matplotlib import rc_context
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.text import Text
 from matplotlib.ticker import PercentFormatter
 from PIL import Image
 
@@ -68,21 +70,17 @@ def chart_png(chart: Chart, width_cm: float = 16.0, dpi: int = DPI) -> bytes:
     with rc_context(_STYLE):
         frame = _frame(chart, width_cm, dpi)
         data = _column_data(frame.ax, chart) if not chart.horizontal else _bar_data(frame.ax, chart)
-        try:
-            canvas = frame.figure.canvas
-            canvas.restore_region(frame.background)
-            # In the order a full drawing would take: bars, then the plot's edges over their ends, then lines and text.
-            edges = [spine for spine in frame.ax.spines.values() if spine.get_visible()]
-            for artist in sorted([*data, *edges], key=lambda a: a.get_zorder()):
-                frame.ax.draw_artist(artist)
-            width, height = canvas.get_width_height()
-            image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-            buffer = io.BytesIO()
-            # Opaque, so RGB; flat colours compress about as well at the fastest level as at the best.
-            image.convert("RGB").save(buffer, format="PNG", compress_level=1, dpi=(dpi, dpi))
-        finally:
-            for artist in data:
-                artist.remove()
+        canvas = frame.figure.canvas
+        canvas.restore_region(frame.background)
+        # In the order a full drawing would take: bars, then the plot's edges over their ends, then lines and text.
+        edges = [spine for spine in frame.ax.spines.values() if spine.get_visible()]
+        for artist in sorted([*data, *edges], key=lambda a: a.get_zorder()):
+            frame.ax.draw_artist(artist)
+        width, height = canvas.get_width_height()
+        image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        buffer = io.BytesIO()
+        # Opaque, so RGB; flat colours compress about as well at the fastest level as at the best.
+        image.convert("RGB").save(buffer, format="PNG", compress_level=1, dpi=(dpi, dpi))
     return buffer.getvalue()
 
 
@@ -142,13 +140,11 @@ def _column_data(ax: Axes, chart: Chart) -> list[Artist]:
     drawn: list[Artist] = []
     for index, series in enumerate(bars):
         offset = (index - (len(bars) - 1) / 2) * width
-        xs = [i + offset for i, v in enumerate(series.values) if v is not None]
-        drawn += ax.bar(xs, [v for v in series.values if v is not None], width * 0.92, color=series.colour,
-                        zorder=2).patches
+        drawn += [_on(ax, Rectangle((i + offset - width * 0.46, 0), width * 0.92, value, facecolor=series.colour,
+                                    zorder=2)) for i, value in enumerate(series.values) if value is not None]
     for series in (s for s in chart.series if s.marker):
-        xs = [i for i, v in enumerate(series.values) if v is not None]
-        drawn.append(ax.hlines([v for v in series.values if v is not None], [x - 0.43 for x in xs],
-                               [x + 0.43 for x in xs], colors=series.colour, linewidth=2.2, zorder=3))
+        lines = [((i - 0.43, value), (i + 0.43, value)) for i, value in enumerate(series.values) if value is not None]
+        drawn.append(_on(ax, LineCollection(lines, colors=[series.colour], linewidths=2.2, zorder=3)))
     return drawn
 
 
@@ -173,12 +169,24 @@ def _bar_data(ax: Axes, chart: Chart) -> list[Artist]:
     drawn: list[Artist] = []
     for index, series in enumerate(bars):
         offset = (index - (len(bars) - 1) / 2) * thickness
-        points = [(i + offset, v) for i, v in enumerate(series.values) if v is not None]
-        drawn += ax.barh([y for y, _ in points], [v for _, v in points], thickness * 0.9, color=series.colour,
-                         zorder=2).patches
-        drawn += [ax.text(value, y, f" {percent(value)}", va="center", ha="left", fontsize=7.5,
-                          color=COLOURS["text"]) for y, value in points]
+        for i, value in enumerate(series.values):
+            if value is not None:
+                drawn.append(_on(ax, Rectangle((0, i + offset - thickness * 0.45), value, thickness * 0.9,
+                                               facecolor=series.colour, zorder=2)))
+                drawn.append(_on(ax, Text(value, i + offset, f" {percent(value)}", va="center", ha="left",
+                                          fontsize=7.5, color=COLOURS["text"]), clip=False))
     return drawn
+
+
+def _on(ax: Axes, artist: Artist, clip: bool = True) -> Artist:
+    """An artist placed in the plot's coordinates without joining the plot, as the frame must not change:
+    nothing is rescaled, and nothing is left to remove once it is drawn."""
+    artist.set_figure(ax.get_figure(root=False))
+    artist.set_transform(ax.transData)
+    artist.axes = ax
+    if clip:
+        artist.set_clip_path(ax.patch)
+    return artist
 
 
 def _scale_end(chart: Chart) -> float:

@@ -234,8 +234,13 @@ def _paragraph(doc: DocxDocument, text: str, style: str | None = None):
     report took, before charts.  Setting the style's id directly gives the same paragraph."""
     paragraph = doc.add_paragraph(text)
     if style is not None:
-        paragraph._p.style = doc.styles[style].style_id
+        if style not in _STYLE_IDS:  # every report is made from the same template, so the same ids
+            _STYLE_IDS[style] = doc.styles[style].style_id
+        paragraph._p.style = _STYLE_IDS[style]
     return paragraph
+
+
+_STYLE_IDS: dict[str, str] = {}
 
 
 def _columns(doc: DocxDocument, count: int) -> None:
