@@ -222,8 +222,8 @@ def mot_command(organisation: str | None, db: Path, output: Path | None, survey:
                 out_dir: Path | None, fmt: str, prepared_by: str | None, force: bool, jobs: int | None) -> None:
     """The Apprenticeship MOT of a council, from the store: its report as Word or as a workbook.
 
+    \b
     lga-xl mot "Exampleshire County Council" --db returns.sqlite -o exampleshire-mot.docx
-
     lga-xl mot --all --db returns.sqlite --out-dir mot-reports
     """
     from .mot.from_store import MotStoreError

@@ -62,7 +62,7 @@ from .peers import PeerCouncil, build_benchmarks
 
 TRACKER_TABLE = "tracker_public_sector"  # the growth tracker kind's public sector figures, one row a year
 PLAN_SOURCE = "planned starts in the levy plan"
-TRACKER_SOURCE = "starts in the growth tracker (public sector figures)"
+TRACKER_SOURCE = "actual starts in the growth tracker's public sector figures"
 CLOSEST_MATCHES = 3
 
 # Public API.
@@ -84,7 +84,6 @@ class UnknownOrganisation(MotStoreError):
 class MotInputs:
     """Everything the MOT reads from one store, by council (the store's ``org_key``)."""
 
-    source: Path
     councils_by_key: dict[str, Council]  # councils with a Self self-assessment
     latest_self: dict[str, Assessment]
     external: dict[str, Assessment] = field(default_factory=dict)
@@ -228,7 +227,6 @@ def _load(store: ReturnStore) -> MotInputs:
     latest = _assessments(store, _ASSESSMENTS.format(returns=_LATEST_ASSESSMENTS))
     councils = {key: council for key, council, a in latest if a.assessment_type == "Self"}
     inputs = MotInputs(
-        source=store.path,
         councils_by_key=councils,
         latest_self={key: a for key, _, a in latest if a.assessment_type == "Self"},
         external={key: a for key, _, a in latest if a.assessment_type == "External"},
