@@ -112,7 +112,7 @@ def sample_round(folder: str | Path, councils: int = 60, *, jobs: int | None = N
     """A round of returns from ``councils`` fictional councils, across the nine regions, for an MOT of each:
     every council's self-assessment; the LGA's external assessment of every third council (from the
     first); last year's self-assessment of every fourth; a schools levy plan from four councils in five
-    (not from the fifth, ninth, ...).  Written in ``jobs`` processes (default: one per CPU); returns
+    (not from the fifth, the tenth, ...).  Written in ``jobs`` processes (default: one per CPU); returns
     the paths, in order.
 
     Example:

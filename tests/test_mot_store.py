@@ -216,9 +216,14 @@ def test_maturity_and_progress_are_the_stores_ratings_and_means(store, written):
     assert f"{want['region']} mean ({want['in_region']} councils)" in header
     assert f"England mean ({want['councils']} councils)" in header
     progress = sheet_rows(written["full.xlsx"], "Progress")
+    [word_table] = [t for t in Document(written["full.docx"]).tables if t.rows[0].cells[0].text == "Strand"
+                    and "Target" in [c.text for c in t.rows[0].cells]]
+    word = {row.cells[0].text: [c.text for c in row.cells[1:]] for row in word_table.rows[1:]}
     for strand, figures in want["maturity"].items():
         assert maturity[strand][:5] == [figures["rating"], figures["lga"], figures["target"], figures["regional"],
                                         figures["national"]], strand
+        assert word[strand] == [figures["rating"], figures["lga"], figures["target"],
+                                figure(figures["regional"], "mean"), figure(figures["national"], "mean")], strand
         change = progress[strand][2]
         assert progress[strand][:2] == [figures["previous"], figures["rating"]], strand
         assert change in ("Up", "Down", "Same")
