@@ -43,6 +43,9 @@ _EXPORTS = {
     "import_returns": "bulk",
     "write_consolidated": "writers.consolidated",
     "run_demo": "demo",
+    "load_mot_report": "mot.from_store",
+    "write_mot_report": "mot.reports",
+    "write_mot_reports": "mot.reports",
 }
 
 __all__ = ["__version__", *_EXPORTS]

@@ -311,7 +311,7 @@ def import_command(paths, db: Path, out: Path, no_workbook: bool, csv_folder: Pa
     sys.exit(report.exit_code)
 
 
-def _progress():
+def _progress(label: str = "Reading returns"):
     """A progress bar on a terminal; nothing otherwise (the summary line follows)."""
     if not sys.stderr.isatty():
         return None
@@ -320,13 +320,62 @@ def _progress():
     def update(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
-            bar = click.progressbar(length=total, label="Reading returns", file=sys.stderr)
+            bar = click.progressbar(length=total, label=label, file=sys.stderr)
             bar.__enter__()
         bar.update(1)
         if done == total:
             bar.__exit__(None, None, None)
 
     return update
+
+
+@main.command("mot")
+@click.argument("organisation", required=False)
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=Path("returns.sqlite"),
+              show_default=True, help="The store to read (made by lga-xl import).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="The report: .docx (Word), or .xlsx for the same figures as a workbook.")
+@click.option("--survey", type=click.Path(dir_okay=False, path_type=Path),
+              help="The apprentice survey: its Microsoft Forms export (CSV or .xlsx).")
+@click.option("--all", "every", is_flag=True, help="A report for every council with a self-assessment.")
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), help="With --all: the folder to write to.")
+@click.option("--format", "fmt", type=click.Choice(["docx", "xlsx"]), default="docx", show_default=True,
+              help="With --all: Word reports or workbooks.")
+@click.option("--prepared-by", help="Who prepared the report, for its cover.")
+@click.option("--force", is_flag=True, help="Replace an existing report (with --all: write into a folder with files).")
+@click.option("--jobs", type=click.IntRange(min=1), help="With --all: writer processes (default: one per CPU).")
+def mot_command(organisation: str | None, db: Path, output: Path | None, survey: Path | None, every: bool,
+                out_dir: Path | None, fmt: str, prepared_by: str | None, force: bool, jobs: int | None) -> None:
+    """The Apprenticeship MOT of a council, from the store: its report as Word or as a workbook.
+
+    \b
+    lga-xl mot "Exampleshire County Council" --db returns.sqlite -o exampleshire-mot.docx
+    lga-xl mot --all --db returns.sqlite --out-dir mot-reports
+    """
+    from .mot.from_store import MotStoreError
+    from .mot.reports import write_mot_report, write_mot_reports
+    from .mot.survey import SurveyError
+    from .outputs import OutputError
+
+    if every == bool(organisation):
+        raise click.UsageError("name one organisation, or give --all for every council")
+    if every and (output or survey or not out_dir):
+        raise click.UsageError("--all writes one report per council into --out-dir (not -o), without --survey")
+    if organisation and (out_dir or not output):
+        raise click.UsageError("give the report's file with -o REPORT.docx (or .xlsx); --out-dir is for --all")
+    try:
+        if every:
+            run = write_mot_reports(db=db, out_dir=out_dir, fmt=fmt, force=force, jobs=jobs,
+                                    progress=_progress("Writing MOT reports"), prepared_by=prepared_by)
+            for council, why in run.failed:
+                click.echo(f"failed   {council}: {why}")
+            click.echo(run.summary())
+            sys.exit(run.exit_code)
+        path = write_mot_report(organisation, db=db, out=output, survey=survey, force=force, prepared_by=prepared_by)
+    except (OutputError, SurveyError, MotStoreError) as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    click.echo(f"Wrote {path}")
 
 
 @main.command()

@@ -216,11 +216,16 @@ def _self_assessment_store(kind: Kind) -> tuple[StoreTable, ...]:
         *(StoreColumn(c.name, c.sql_type, lambda pair, get=c.get: get(pair[1]))
           for c in model_columns(ElementAnswer, rename={"id": "element_id"})),
     )
+    # One row a return: what the cover holds beyond the returns table's identity columns (the assessor,
+    # for the MOT). No sheet of its own in the consolidated workbook.
+    summary = contract_columns(kind.current, kind.model,
+                               skip=("organisation", "region", "assessment_type", "assessment_date"))
     return (
         StoreTable("strand_ratings", ratings, lambda result: enumerate(result.strands, start=1), "ratings",
                    "Ratings"),
         StoreTable("element_statuses", elements, lambda result: enumerate(result.elements, start=1), "elements",
                    "Elements"),
+        StoreTable("self_assessments", summary),
     )
 
 

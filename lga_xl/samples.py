@@ -15,8 +15,12 @@ Example:
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
+import multiprocessing
+import os
 import random
+import sys
 from pathlib import Path
 
 from .maturity import load_edition
@@ -66,25 +70,30 @@ def sample_answers(rng: random.Random) -> tuple[dict[str, str], dict[str, str], 
     return answers, evidence, targets
 
 
-def sample_self_assessment(path: str | Path, *, seed: int = 0, assessment_type: str = "Self") -> Path:
+def sample_self_assessment(path: str | Path, *, seed: int = 0, assessment_type: str = "Self",
+                           years_earlier: int = 0) -> Path:
     """Write a filled self-assessment for a fictional council (valid: no errors).
 
     An External assessment of the same council (the LGA's view, as in an
-    Apprenticeship MOT) has answers of its own.
+    Apprenticeship MOT) has answers of its own.  ``years_earlier`` writes the
+    council's return of that many years before: dated as many years earlier,
+    with some of what it has achieved since still in progress.
     """
     from .writers.self_assessment import new_self_assessment
 
-    rng = random.Random(seed if assessment_type == "Self" else f"{assessment_type}-{seed}")
     name, org_type, region = council(seed)
-    answers, evidence, targets = sample_answers(rng)
+    answers, evidence, targets, assessor, day = _return(
+        random.Random(seed if assessment_type == "Self" else f"{assessment_type}-{seed}"))
+    if years_earlier:
+        answers = _revised(answers, random.Random(f"earlier-{years_earlier}-{seed}"), behind=0.3 * years_earlier)
+        day = day.replace(year=day.year - years_earlier)
     return new_self_assessment(
         path, org_name=name, region=region, org_type=org_type, assessment_type=assessment_type,
-        assessor=rng.choice(("Apprenticeship lead", "Head of workforce development", "LGA adviser")),
-        assessment_date=dt.date(2026, 9, 1) + dt.timedelta(days=rng.randrange(80)),
-        answers=answers, evidence=evidence, targets=targets,
+        assessor=assessor, assessment_date=day, answers=answers, evidence=evidence, targets=targets,
     )
 
 
+<<<<<<< HEAD
 
 # Job roles as councils write them, by service, for sample role maps.
 _ROLES = (
@@ -143,3 +152,82 @@ def sample_role_map(path: str | Path, *, seed: int = 0) -> Path:
             roles.append(RoleEntry(title, service, rng.choice(_GRADES), headcount,
                                    rng.randrange(0, max(2, headcount // 8)), choice))
     return new_role_map(path, org_name=name, region=region, roles=roles)
+=======
+def sample_lga_assessment(path: str | Path, *, seed: int = 0) -> Path:
+    """Write the LGA's External assessment of the council of ``seed``, as an MOT adviser would: the
+    council's own answers (:func:`sample_self_assessment` with the same seed), a few seen more cautiously
+    and fewer more generously, dated three weeks after the council's."""
+    from .writers.self_assessment import new_self_assessment
+
+    name, org_type, region = council(seed)
+    answers, evidence, targets, _, day = _return(random.Random(seed))  # as the council's Self return has them
+    lga = random.Random(f"LGA-{seed}")
+    return new_self_assessment(
+        path, org_name=name, region=region, org_type=org_type, assessment_type="External",
+        assessor="LGA Apprenticeships Adviser", assessment_date=day + dt.timedelta(days=21),
+        answers=_revised(answers, lga, behind=0.12, ahead=0.04), evidence=evidence, targets=targets,
+    )
+
+
+def sample_round(folder: str | Path, councils: int = 60, *, jobs: int | None = None) -> list[Path]:
+    """A round of returns from ``councils`` fictional councils, across the nine regions, for an MOT of each:
+    every council's self-assessment; the LGA's external assessment of every third council (from the
+    first); last year's self-assessment of every fourth; a schools levy plan from four councils in five
+    (not from the fifth, the tenth, ...).  Written in ``jobs`` processes (default: one per CPU); returns
+    the paths, in order.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> [p.name for p in sample_round(pathlib.Path(tempfile.mkdtemp()), councils=1)]
+        ['self_assessment_000.xlsx', 'external_assessment_000.xlsx', 'previous_self_assessment_000.xlsx', \
+'levy_plan_000.xlsx']
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    work = []
+    for seed in range(councils):
+        work.append(("self", folder / f"self_assessment_{seed:03d}.xlsx", seed))
+        if seed % 3 == 0:
+            work.append(("external", folder / f"external_assessment_{seed:03d}.xlsx", seed))
+        if seed % 4 == 0:
+            work.append(("previous", folder / f"previous_self_assessment_{seed:03d}.xlsx", seed))
+        if seed % 5 != 4:
+            work.append(("levy", folder / f"levy_plan_{seed:03d}.xlsx", seed))
+    jobs = jobs or os.cpu_count() or 1
+    if jobs == 1 or len(work) < 16:
+        return list(map(_write_sample, work))
+    context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        return list(pool.map(_write_sample, work, chunksize=8))
+
+
+def _return(rng: random.Random) -> tuple[dict[str, str], dict[str, str], dict[str, str], str, dt.date]:
+    """(statuses, evidence, targets, assessor, date) of one self-assessment."""
+    answers, evidence, targets = sample_answers(rng)
+    assessor = rng.choice(("Apprenticeship lead", "Head of workforce development", "LGA adviser"))
+    return answers, evidence, targets, assessor, dt.date(2026, 9, 1) + dt.timedelta(days=rng.randrange(80))
+
+
+def _write_sample(job: tuple[str, Path, int]) -> Path:
+    what, path, seed = job
+    if what == "external":
+        return sample_lga_assessment(path, seed=seed)
+    if what == "levy":
+        from .writers.levy_plan import sample_levy_plan
+
+        return sample_levy_plan(path, seed=seed)
+    return sample_self_assessment(path, seed=seed, years_earlier=1 if what == "previous" else 0)
+
+
+def _revised(answers: dict[str, str], rng: random.Random, *, behind: float, ahead: float = 0.0) -> dict[str, str]:
+    """The same answers seen by someone else, or earlier: a share ``behind`` of the achieved elements not
+    yet achieved, a share ``ahead`` of the open ones achieved (Not applicable is left as it is)."""
+    revised = {}
+    for element, status in answers.items():
+        if status == "Achieved" and rng.random() < behind:
+            status = "In progress"
+        elif status in ("In progress", "Not started") and rng.random() < ahead:
+            status = "Achieved"
+        revised[element] = status
+    return revised
+>>>>>>> mot2

@@ -18,7 +18,7 @@ from lga_xl.mot.model import Council, MotReport
 from lga_xl.mot.report_docx import write_mot_docx
 from lga_xl.mot.report_xlsx import write_mot_xlsx
 from lga_xl.mot.sample import sample_report
-from lga_xl.mot.sections import COLOURS, Cell, Group, Table, build_sections
+from lga_xl.mot.sections import COLOURS, Cell, Chart, Group, Table, build_sections
 from lga_xl.mot.survey import read_survey
 from lga_xl.mot.wording import figure
 from tests.support.libreoffice import soffice
@@ -163,6 +163,19 @@ def test_text_from_returns_is_never_a_formula_and_control_characters_are_dropped
     assert cover and all(c.data_type == "s" for c in cover)
     text = docx_text(write_mot_docx(report, tmp_path / "odd.docx"))
     assert '=HYPERLINK("http://x","Exampleshire")' in text and "\x07" not in text
+
+
+def test_a_chart_drawn_over_a_frame_kept_from_another_chart_is_the_picture_it_gets_on_its_own():
+    from lga_xl.mot import charts
+
+    first, second = (next(b for s in build_sections(sample_report(seed=seed)) for b in s.blocks
+                          if isinstance(b, Chart)) for seed in (24, 25))
+    charts._FRAMES.clear()
+    alone = charts.chart_png(second)
+    charts._FRAMES.clear()
+    other = charts.chart_png(first)
+    assert charts.chart_png(second) == alone != other
+    assert len(charts._FRAMES) == 1  # the two charts shared one frame
 
 
 # --- workbook ---------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 Build a :class:`~lga_xl.mot.model.MotReport` (the council's latest
 self-assessment is all that is required), then write it with
-:func:`write_mot_docx` or :func:`write_mot_xlsx`.  See ``docs/mot.md``.
+:func:`write_mot_docx` or :func:`write_mot_xlsx`; or let
+:func:`write_mot_report` (one council) and :func:`write_mot_reports` (every
+council) gather it from the returns store.  See ``docs/mot.md``.
 
 The names are imported lazily so that the pure modules (model, peers,
 priorities, findings, support) load without python-docx, matplotlib or XlsxWriter.
@@ -40,6 +42,13 @@ _EXPORTS = {
     "sample_report": "sample",
     "write_mot_docx": "report_docx",
     "write_mot_xlsx": "report_xlsx",
+    "MotInputs": "from_store",
+    "MotStoreError": "from_store",
+    "UnknownOrganisation": "from_store",
+    "load_mot_report": "from_store",
+    "MotRun": "reports",
+    "write_mot_report": "reports",
+    "write_mot_reports": "reports",
 }
 
 __all__ = list(_EXPORTS)

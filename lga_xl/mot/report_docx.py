@@ -19,17 +19,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_SECTION
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
-from docx.table import _Cell
 
 from .. import __version__
 from ..writers.common import clean_text
@@ -70,7 +70,7 @@ def write_mot_docx(report: MotReport, path: str | Path) -> Path:
         if section.key == "cover":
             _cover(doc, section)
             continue
-        doc.add_heading(clean_text(section.title), level=1)
+        _paragraph(doc, clean_text(section.title), "Heading 1")
         for block in section.blocks:
             _block(doc, block)
     _properties(doc, report, sections)
@@ -196,7 +196,7 @@ def _properties(doc: DocxDocument, report: MotReport, sections: list[Section]) -
 
 
 def _cover(doc: DocxDocument, section: Section) -> None:
-    doc.add_paragraph(clean_text(section.title), style="Title")
+    _paragraph(doc, clean_text(section.title), "Title")
     for block in section.blocks:
         if isinstance(block, Paragraph) and block.style == "strong":
             paragraph = doc.add_paragraph()
@@ -210,14 +210,14 @@ def _cover(doc: DocxDocument, section: Section) -> None:
 
 def _block(doc: DocxDocument, block) -> None:
     if isinstance(block, Paragraph):
-        doc.add_paragraph(clean_text(block.text), style="MOT Note" if block.style == "note" else None)
+        _paragraph(doc, clean_text(block.text), "MOT Note" if block.style == "note" else None)
     elif isinstance(block, Subheading):
-        doc.add_heading(clean_text(block.text), level=2)
+        _paragraph(doc, clean_text(block.text), "Heading 2")
     elif isinstance(block, Bullets):
         if block.columns > 1:
             _columns(doc, block.columns)
         for item in block.items:
-            doc.add_paragraph(clean_text(item), style="List Bullet")
+            _paragraph(doc, clean_text(item), "List Bullet")
         if block.columns > 1:
             _columns(doc, 1)
     elif isinstance(block, Table):
@@ -226,6 +226,21 @@ def _block(doc: DocxDocument, block) -> None:
         _chart(doc, block)
     else:
         raise TypeError(f"no layout for {type(block).__name__}")
+
+
+def _paragraph(doc: DocxDocument, text: str, style: str | None = None):
+    """A paragraph in a named style.  python-docx's own ``style=`` compares the style with the
+    default one by walking every style of the document, for each paragraph: most of the time a
+    report took, before charts.  Setting the style's id directly gives the same paragraph."""
+    paragraph = doc.add_paragraph(text)
+    if style is not None:
+        if style not in _STYLE_IDS:  # every report is made from the same template, so the same ids
+            _STYLE_IDS[style] = doc.styles[style].style_id
+        paragraph._p.style = _STYLE_IDS[style]
+    return paragraph
+
+
+_STYLE_IDS: dict[str, str] = {}
 
 
 def _columns(doc: DocxDocument, count: int) -> None:
@@ -261,106 +276,95 @@ def _chart(doc: DocxDocument, chart: Chart) -> None:
     picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if chart.caption:
         picture.paragraph_format.keep_with_next = True
-        doc.add_paragraph(clean_text(chart.caption), style="MOT Note")
+        _paragraph(doc, clean_text(chart.caption), "MOT Note")
 
 
 KEEP_TOGETHER_ROWS = 12  # a table this short is kept on one page, with the paragraph that introduces it
+FONT_SIZE_TABLE = 17  # half-points: 8.5 pt
+_BORDER = COLOURS["border"].lstrip("#").upper()
+# Thin grey rules between rows, none between columns (GOV.UK tables); the table centred, its columns fixed.
+# The children in the order the schema (CT_TblPr) requires.
+_TABLE_PROPERTIES = (
+    '<w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="center"/><w:tblBorders>'
+    + "".join(f'<w:{edge} w:val="single" w:sz="4" w:color="{_BORDER}"/>' if edge in ("top", "bottom", "insideH")
+              else f'<w:{edge} w:val="nil"/>' for edge in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    + '</w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:top w:w="40" w:type="dxa"/>'
+    '<w:left w:w="80" w:type="dxa"/><w:bottom w:w="40" w:type="dxa"/><w:right w:w="80" w:type="dxa"/>'
+    '</w:tblCellMar><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
+    'w:noHBand="0" w:noVBand="1"/></w:tblPr>'
+)
+_KEEP = "\x01"  # a control character: clean_text has taken every one out of the cells' text
 
 
 def _table(doc: DocxDocument, table: Table) -> None:
+    """The table written as one piece of XML: python-docx's cell-by-cell calls cost more than the
+    rest of the report (every report of ``lga-xl mot --all`` has a few hundred cells)."""
     header = any(c.title for c in table.columns)
     if doc.paragraphs:
         doc.paragraphs[-1].paragraph_format.keep_with_next = True
-    grid = doc.add_table(rows=0, cols=len(table.columns))
-    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    grid.autofit = False
-    _borders(grid)
-    for index, column in enumerate(table.columns):
-        grid.columns[index].width = Cm(column.width)
+    widths = [int(Cm(column.width).twips) for column in table.columns]
+    rows: list[tuple[list[str], bool]] = []  # (cells' XML, whether the row is a header)
     if header:
-        cells = grid.add_row().cells
-        _repeat_and_keep(cells[0]._tc.getparent())
-        for cell, column in zip(cells, table.columns):
-            _write(cell, column.title, Column("", "text" if column.kind == "text" else "header"), bold=True)
-            _shade(cell, COLOURS["header"])
+        rows.append(([_cell_xml(widths[i], *_shown(column.title, Column("", "text" if column.kind == "text"
+                                                                          else "header")), bold=True,
+                                fill=COLOURS["header"]) for i, column in enumerate(table.columns)], True))
     for row in table.rows:
-        cells = grid.add_row().cells
-        _repeat_and_keep(cells[0]._tc.getparent(), header=False)
         if isinstance(row, Group):
-            merged = cells[0].merge(cells[-1])
-            _write(merged, row.text, Column(""), bold=True)
-            _shade(merged, COLOURS["group"])
-            merged.paragraphs[0].paragraph_format.keep_with_next = True  # never last on a page
+            rows.append(([_cell_xml(sum(widths), row.text, "left", bold=True, fill=COLOURS["group"],
+                                    span=len(widths), keep=True)], False))  # a group row is never last on a page
             continue
-        for cell, value, column in zip(cells, row, table.columns):
-            # The cover's table has no header: its first column holds the labels.
-            _write(cell, value, column, bold=not header and column is table.columns[0])
-    short = len(grid.rows) <= KEEP_TOGETHER_ROWS
-    for index, row in enumerate(grid.rows):
-        cells = row.cells
-        merged = len({id(c._tc) for c in cells}) == 1 < len(cells)  # a group row: its grid span sets its width
-        for cell, column in zip(cells, table.columns):
-            if not merged:
-                cell.width = Cm(column.width)
-            # Word keeps rows together through their paragraphs' keep-with-next; the header row always.
-            if index == 0 and header or short and index < len(grid.rows) - 1:
-                for paragraph in cell.paragraphs:
-                    paragraph.paragraph_format.keep_with_next = True
+        # The cover's table has no header: its first column holds the labels.
+        rows.append(([_cell_xml(widths[i], *_shown(value, column), bold=not header and i == 0)
+                      for i, (value, column) in enumerate(zip(row, table.columns))], False))
+    short = len(rows) <= KEEP_TOGETHER_ROWS
+    parts = [f'<w:tbl {nsdecls("w")}>', _TABLE_PROPERTIES, "<w:tblGrid>",
+             *(f'<w:gridCol w:w="{w}"/>' for w in widths), "</w:tblGrid>"]
+    for index, (cells, is_header) in enumerate(rows):
+        # Rows never split across pages; the header row repeats on each page the table runs to. Word keeps
+        # rows together through their paragraphs' keep-with-next: the header row always, a short table whole.
+        keep = is_header or short and index < len(rows) - 1
+        parts.append(f"<w:tr><w:trPr><w:cantSplit/>{'<w:tblHeader/>' if is_header else ''}</w:trPr>")
+        parts += [cell.replace(_KEEP, "<w:keepNext/>" if keep else "") for cell in cells]
+        parts.append("</w:tr>")
+    parts.append("</w:tbl>")
+    doc.element.body._insert_tbl(parse_xml("".join(parts)))
     doc.add_paragraph().paragraph_format.space_after = Pt(2)  # air between the table and what follows
 
 
-def _write(cell: _Cell, value, column: Column, *, bold: bool = False) -> None:
+def _shown(value, column: Column) -> tuple[str, str]:
+    """A cell's text and alignment: numbers written in their unit and set right."""
     kind = value.kind if isinstance(value, Cell) else column.kind
     number = value.value if isinstance(value, Cell) else value
     if isinstance(number, int | float) and not isinstance(number, bool) and kind != "text":
-        text, align = figure(number, kind), WD_ALIGN_PARAGRAPH.RIGHT
-    else:
-        text = "–" if number is None else str(number)
-        # Text in a number column ("not shown") and a number column's header line up with the numbers.
-        align = WD_ALIGN_PARAGRAPH.LEFT if kind == "text" and not isinstance(value, Cell) else WD_ALIGN_PARAGRAPH.RIGHT
-    paragraph = cell.paragraphs[0]
-    paragraph.alignment = align
-    paragraph.paragraph_format.space_after = Pt(0)
-    paragraph.paragraph_format.line_spacing = 1.0
-    run = paragraph.add_run(clean_text(text))
-    run.font.size = Pt(8.5)
-    run.font.bold = bold
+        return figure(number, kind), "right"
+    # Text in a number column ("not shown") and a number column's header line up with the numbers.
+    return "–" if number is None else str(number), "left" if kind == "text" and not isinstance(value, Cell) \
+        else "right"
 
 
-def _shade(cell: _Cell, colour: str) -> None:
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), colour.lstrip("#").upper())
-    cell._tc.get_or_add_tcPr().append(shading)
+def _cell_xml(width: int, text: str, align: str, *, bold: bool = False, fill: str | None = None, span: int = 1,
+              keep: bool = False) -> str:
+    """One table cell; :data:`_KEEP` stands where the paragraph may keep with the next row, as its row says."""
+    properties = f'<w:tcW w:type="dxa" w:w="{width}"/>'
+    if span > 1:
+        properties += f'<w:gridSpan w:val="{span}"/>'
+    if fill:
+        properties += f'<w:shd w:val="clear" w:color="auto" w:fill="{fill.lstrip("#").upper()}"/>'
+    run = (f'<w:r><w:rPr>{"<w:b/>" if bold else ""}<w:sz w:val="{FONT_SIZE_TABLE}"/></w:rPr>'
+           f"{_run_text(clean_text(text))}</w:r>")
+    return (f'<w:tc><w:tcPr>{properties}</w:tcPr><w:p><w:pPr>{"<w:keepNext/>" if keep else _KEEP}'
+            f'<w:spacing w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="{align}"/></w:pPr>'
+            f"{run}</w:p></w:tc>")
 
 
-def _borders(grid) -> None:
-    """Thin grey rules between rows, none between columns (GOV.UK tables)."""
-    properties = grid._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        if edge in ("left", "right", "insideV"):
-            element.set(qn("w:val"), "nil")
-        else:
-            element.set(qn("w:val"), "single")
-            element.set(qn("w:sz"), "4")
-            element.set(qn("w:color"), COLOURS["border"].lstrip("#").upper())
-        borders.append(element)
-    properties.append(borders)
-    margins = OxmlElement("w:tblCellMar")
-    for edge, width in (("top", 40), ("bottom", 40), ("left", 80), ("right", 80)):  # twentieths of a point
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:w"), str(width))
-        element.set(qn("w:type"), "dxa")
-        margins.append(element)
-    properties.append(margins)
-
-
-def _repeat_and_keep(row_element, header: bool = True) -> None:
-    """Rows never split across pages; the header row repeats on each page the table runs to."""
-    properties = row_element.get_or_add_trPr()
-    properties.append(OxmlElement("w:cantSplit"))
-    if header:
-        properties.append(OxmlElement("w:tblHeader"))
+def _run_text(text: str) -> str:
+    """A run's text as Word holds it: a tab and a line break are elements of their own, as python-docx writes."""
+    parts = []
+    for piece in re.split(r"(\t|\n)", text):
+        if piece == "\t":
+            parts.append("<w:tab/>")
+        elif piece == "\n":
+            parts.append("<w:br/>")
+        elif piece:
+            parts.append(f'<w:t xml:space="preserve">{escape(piece)}</w:t>')
+    return "".join(parts)
