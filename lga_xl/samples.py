@@ -93,66 +93,6 @@ def sample_self_assessment(path: str | Path, *, seed: int = 0, assessment_type: 
     )
 
 
-<<<<<<< HEAD
-
-# Job roles as councils write them, by service, for sample role maps.
-_ROLES = (
-    ("Adult social care", ("Care Worker", "Care Asst (Nights)", "Senior Care Worker", "Reablement Officer",
-                           "Occupational Therapist", "Registered Manager - Residential Care")),
-    ("Children's social care", ("Social Worker", "Snr Social Worker", "Family Support Worker",
-                                "Safeguarding Co-ordinator")),
-    ("Customer services", ("Customer Services Advisor", "Team Leader", "Contact Centre Manager")),
-    ("Finance", ("Finance Assistant", "Payroll Officer", "Council Tax Officer", "Trainee Accountant (AAT)")),
-    ("Highways and transport", ("Highways Maint Operative", "Highways Engineer", "Civil Engineering Technician")),
-    ("Education", ("Teaching Assistant", "LSA", "Early Years Practitioner", "School Business Manager")),
-    ("Environmental services", ("Refuse Collection Driver", "Grounds Maintenance Operative", "Ops Mgr")),
-    ("Corporate services", ("Business Support Officer", "HR Business Partner", "ICT support technician",
-                            "Procurement Officer", "Chief Executive")),
-)
-_GRADES = ("Grade 2", "Grade 3", "Grade 4", "Grade 5", "SO1", "SO2", "PO1", "PO2")
-
-
-def sample_role_map(path: str | Path, *, seed: int = 0) -> Path:
-    """Write a role map for a fictional council (valid: no errors), on the illustrative standards sample.
-
-    Most roles have their first suggestion confirmed, some their second, a few
-    None suitable, and a few are still to choose.
-
-    Example:
-        >>> import tempfile, pathlib
-        >>> from lga_xl.readers.role_map import read_role_map
-        >>> result = read_role_map(sample_role_map(pathlib.Path(tempfile.mkdtemp()) / "roles.xlsx", seed=3))
-        >>> result.has_errors, result.roles_total == len(result.roles), result.roles_mapped > 0
-        (False, True, True)
-    """
-    from .contracts.role_map import NONE_SUITABLE
-    from .role_matching import RoleMatcher
-    from .standards import sample_export
-    from .writers.role_map import RoleEntry, new_role_map
-
-    rng = random.Random(seed)
-    name, _, region = council(seed)
-    matcher = RoleMatcher(sample_export())
-    roles = []
-    for service, titles in _ROLES:
-        for title in titles:
-            if rng.random() < 0.15:
-                continue  # not every council has every role
-            suggestions = [s.reference for s in matcher.suggest(title)]
-            draw = rng.random()
-            if suggestions and draw < 0.7:
-                choice = suggestions[0]
-            elif len(suggestions) > 1 and draw < 0.8:
-                choice = suggestions[1]
-            elif draw < 0.9:
-                choice = NONE_SUITABLE
-            else:
-                choice = None  # still to choose
-            headcount = rng.randrange(2, 120)
-            roles.append(RoleEntry(title, service, rng.choice(_GRADES), headcount,
-                                   rng.randrange(0, max(2, headcount // 8)), choice))
-    return new_role_map(path, org_name=name, region=region, roles=roles)
-=======
 def sample_lga_assessment(path: str | Path, *, seed: int = 0) -> Path:
     """Write the LGA's External assessment of the council of ``seed``, as an MOT adviser would: the
     council's own answers (:func:`sample_self_assessment` with the same seed), a few seen more cautiously
@@ -230,4 +170,62 @@ def _revised(answers: dict[str, str], rng: random.Random, *, behind: float, ahea
             status = "Achieved"
         revised[element] = status
     return revised
->>>>>>> mot2
+
+
+# Job roles as councils write them, by service, for sample role maps.
+_ROLES = (
+    ("Adult social care", ("Care Worker", "Care Asst (Nights)", "Senior Care Worker", "Reablement Officer",
+                           "Occupational Therapist", "Registered Manager - Residential Care")),
+    ("Children's social care", ("Social Worker", "Snr Social Worker", "Family Support Worker",
+                                "Safeguarding Co-ordinator")),
+    ("Customer services", ("Customer Services Advisor", "Team Leader", "Contact Centre Manager")),
+    ("Finance", ("Finance Assistant", "Payroll Officer", "Council Tax Officer", "Trainee Accountant (AAT)")),
+    ("Highways and transport", ("Highways Maint Operative", "Highways Engineer", "Civil Engineering Technician")),
+    ("Education", ("Teaching Assistant", "LSA", "Early Years Practitioner", "School Business Manager")),
+    ("Environmental services", ("Refuse Collection Driver", "Grounds Maintenance Operative", "Ops Mgr")),
+    ("Corporate services", ("Business Support Officer", "HR Business Partner", "ICT support technician",
+                            "Procurement Officer", "Chief Executive")),
+)
+_GRADES = ("Grade 2", "Grade 3", "Grade 4", "Grade 5", "SO1", "SO2", "PO1", "PO2")
+
+
+def sample_role_map(path: str | Path, *, seed: int = 0) -> Path:
+    """Write a role map for a fictional council (valid: no errors), on the illustrative standards sample.
+
+    Most roles have their first suggestion confirmed, some their second, a few
+    None suitable, and a few are still to choose.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> from lga_xl.readers.role_map import read_role_map
+        >>> result = read_role_map(sample_role_map(pathlib.Path(tempfile.mkdtemp()) / "roles.xlsx", seed=3))
+        >>> result.has_errors, result.roles_total == len(result.roles), result.roles_mapped > 0
+        (False, True, True)
+    """
+    from .contracts.role_map import NONE_SUITABLE
+    from .role_matching import RoleMatcher
+    from .standards import sample_export
+    from .writers.role_map import RoleEntry, new_role_map
+
+    rng = random.Random(seed)
+    name, _, region = council(seed)
+    matcher = RoleMatcher(sample_export())
+    roles = []
+    for service, titles in _ROLES:
+        for title in titles:
+            if rng.random() < 0.15:
+                continue  # not every council has every role
+            suggestions = [s.reference for s in matcher.suggest(title)]
+            draw = rng.random()
+            if suggestions and draw < 0.7:
+                choice = suggestions[0]
+            elif len(suggestions) > 1 and draw < 0.8:
+                choice = suggestions[1]
+            elif draw < 0.9:
+                choice = NONE_SUITABLE
+            else:
+                choice = None  # still to choose
+            headcount = rng.randrange(2, 120)
+            roles.append(RoleEntry(title, service, rng.choice(_GRADES), headcount,
+                                   rng.randrange(0, max(2, headcount // 8)), choice))
+    return new_role_map(path, org_name=name, region=region, roles=roles)
