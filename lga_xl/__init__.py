@@ -32,6 +32,8 @@ _EXPORTS = {
     "read_self_assessment": "readers.self_assessment",
     "new_levy_plan": "writers.levy_plan",
     "read_levy_plan": "readers.levy_plan",
+    "new_tracker": "writers.tracker",
+    "read_tracker": "readers.tracker",
     "read_workbook": "readers",
     "validate": "readers",
     "import_returns": "bulk",

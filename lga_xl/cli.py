@@ -110,6 +110,21 @@ def new_levy_plan_command(org_name, region, tax_year, schools, standards, output
     click.echo(f"Wrote {path}")
 
 
+@new.command("tracker")
+@click.option("--org", "org_name", help="Council or partnership name to put on the tracker.")
+@click.option("--region", type=click.Choice(REGIONS, case_sensitive=False), help="One of the nine English regions.")
+@click.option("--example", type=click.Choice(["hertfordshire"]),
+              help="Pre-load an example strategy's targets, objectives and actions, word for word.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the .xlsx file.")
+def new_tracker_command(org_name, region, example, output: Path) -> None:
+    """A growth-strategy tracker: targets, actuals, action plan, public sector figures."""
+    from .writers.tracker import new_tracker
+
+    path = new_tracker(output, org_name=org_name, region=region, example=example)
+    click.echo(f"Wrote {path}")
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the issues as JSON lines.")

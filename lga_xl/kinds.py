@@ -12,7 +12,7 @@ A workbook whose hidden sheet names a kind not listed here is refused with
 
 Example:
     >>> [kind.name for kind in KINDS.values()]
-    ['self-assessment', 'levy-plan']
+    ['self-assessment', 'levy-plan', 'tracker']
     >>> kind("levy-plan").versions, kind("levy-plan").current.version
     (('1.0',), '1.0')
     >>> [table.name for table in kind("levy-plan").store_tables]
@@ -254,6 +254,33 @@ def _levy_plan_store(kind: Kind) -> tuple[StoreTable, ...]:
     )
 
 
+def _tracker_store(kind: Kind) -> tuple[StoreTable, ...]:
+    from .models import TrackerAction, TrackerActual, TrackerPublicSectorYear, TrackerTarget
+
+    contract = kind.current
+
+    def rows_of(model: type, table: str) -> tuple[StoreColumn, ...]:
+        return model_columns(model, rename={"row": "position"}, kinds=table_kinds(contract.table(table)))
+
+    summary = (
+        *contract_columns(contract, kind.model, skip=("organisation", "region")),
+        StoreColumn("targets", "INTEGER", lambda tracker: len(tracker.targets)),
+        StoreColumn("actions", "INTEGER", lambda tracker: len(tracker.actions)),
+    )
+    return (
+        StoreTable("trackers", summary, title="Trackers"),
+        StoreTable("tracker_targets", rows_of(TrackerTarget, "Targets"), lambda tracker: tracker.targets,
+                   title="Targets"),
+        StoreTable("tracker_actuals", rows_of(TrackerActual, "Actuals"), lambda tracker: tracker.actuals),
+        StoreTable("tracker_actions", rows_of(TrackerAction, "Actions"), lambda tracker: tracker.actions,
+                   title="Actions"),
+        # Read by name by the MOT report: year, headcount_start, headcount_end, starts_council, starts_schools,
+        # starts_total, apprentices_end, starts_share (a fraction of the headcount at the start).
+        StoreTable("tracker_public_sector", rows_of(TrackerPublicSectorYear, "PublicSector"),
+                   lambda tracker: tracker.public_sector, title="Public sector"),
+    )
+
+
 def _describe_self_assessment(result: Any) -> list[str]:
     lines = [f"{result.organisation or '(no name)'} ({result.region or 'no region'}), "
              f"{result.assessment_type or '?'} assessment, overall score {result.overall_score:.2f}"]
@@ -283,6 +310,19 @@ def _describe_levy_plan(plan: Any) -> list[str]:
     ]
 
 
+def _describe_tracker(tracker: Any) -> list[str]:
+    date = f"{tracker.reporting_date:%d/%m/%Y}" if tracker.reporting_date else "no reporting date"
+    lines = [f"{tracker.organisation or '(no name)'}, growth-strategy tracker as at {date}: "
+             f"{tracker.targets_green} Green, {tracker.targets_amber} Amber, {tracker.targets_red} Red, "
+             f"{tracker.targets_no_data} No data, {tracker.targets_not_set} Not set; "
+             f"{tracker.actions_overdue} action(s) overdue"]
+    for target in tracker.targets:
+        latest = "" if target.latest is None else f"latest {target.latest} on {target.latest_date:%d/%m/%Y}"
+        expected = "" if target.expected is None else f", expected {target.expected}"
+        lines.append(f"  {target.id or '?':6} {target.rag:8} {latest}{expected}")
+    return lines
+
+
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("self-assessment", "Maturity Model self-assessment", "lga_xl.contracts.self_assessment",
          "lga_xl.models:SelfAssessment", "lga_xl.readers.self_assessment:read_self_assessment_package",
@@ -292,6 +332,9 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
          "lga_xl.models:LevyPlan", "lga_xl.readers.levy_plan:read_levy_plan_package",
          "lga_xl.writers.levy_plan:new_levy_plan", "lga_xl.writers.levy_plan:sample_levy_plan",
          _levy_plan_store, _describe_levy_plan),
+    Kind("tracker", "Growth-strategy tracker", "lga_xl.contracts.tracker", "lga_xl.models:Tracker",
+         "lga_xl.readers.tracker:read_tracker_package", "lga_xl.writers.tracker:new_tracker",
+         "lga_xl.samples:sample_tracker", _tracker_store, _describe_tracker),
 )}
 
 
