@@ -117,7 +117,8 @@ _CODES = [
               "The direction says Increase but the target is below the baseline, or Decrease and above it: the "
               "figures decide."),
     IssueCode("bad-amber-within", "error",
-              "Amber within is not a share from 0% to 100% in steps of 0.1% (a warning when it was rounded to a step)."),
+              "Amber within is not a share from 0% to 100% in steps of 0.1% (a warning when it was rounded to a "
+              "step)."),
     IssueCode("value-out-of-range", "error",
               "A % or ratio outside 0% to 100% (74 typed for 74%), or a value beyond 100,000,000 either way: it is "
               "not used."),

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from pathlib import Path
-
 from decimal import Decimal
+from pathlib import Path
 
 from . import targets as rules
 from .maturity import load_edition
