@@ -259,8 +259,8 @@ def _tracker_store(kind: Kind) -> tuple[StoreTable, ...]:
 
     contract = kind.current
 
-    def rows_of(model: type, table: str) -> tuple[StoreColumn, ...]:
-        return model_columns(model, rename={"row": "position"}, kinds=table_kinds(contract.table(table)))
+    def rows_of(model: type, table: str, **rename: str) -> tuple[StoreColumn, ...]:
+        return model_columns(model, rename={"row": "position", **rename}, kinds=table_kinds(contract.table(table)))
 
     summary = (
         *contract_columns(contract, kind.model, skip=("organisation", "region")),
@@ -269,8 +269,10 @@ def _tracker_store(kind: Kind) -> tuple[StoreTable, ...]:
     )
     return (
         StoreTable("trackers", summary, title="Trackers"),
-        StoreTable("tracker_targets", rows_of(TrackerTarget, "Targets"), lambda tracker: tracker.targets,
-                   title="Targets"),
+        # "latest" in the consolidated tables says whether a return is its council's latest.
+        StoreTable("tracker_targets", rows_of(TrackerTarget, "Targets", latest="latest_value",
+                                              previous="previous_value"),
+                   lambda tracker: tracker.targets, title="Targets"),
         StoreTable("tracker_actuals", rows_of(TrackerActual, "Actuals"), lambda tracker: tracker.actuals),
         StoreTable("tracker_actions", rows_of(TrackerAction, "Actions"), lambda tracker: tracker.actions,
                    title="Actions"),
