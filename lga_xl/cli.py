@@ -15,6 +15,7 @@ import click
 from . import __version__
 from .issues import Issue, WorkbookError
 from .reference import ASSESSMENT_TYPES, ORG_TYPES, REGIONS
+from .targets import example_names
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -113,7 +114,7 @@ def new_levy_plan_command(org_name, region, tax_year, schools, standards, output
 @new.command("tracker")
 @click.option("--org", "org_name", help="Council or partnership name to put on the tracker.")
 @click.option("--region", type=click.Choice(REGIONS, case_sensitive=False), help="One of the nine English regions.")
-@click.option("--example", type=click.Choice(["hertfordshire"]),
+@click.option("--example", type=click.Choice(example_names()),
               help="Pre-load an example strategy's targets, objectives and actions, word for word.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Where to write the .xlsx file.")

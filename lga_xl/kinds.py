@@ -312,15 +312,24 @@ def _describe_levy_plan(plan: Any) -> list[str]:
     ]
 
 
+def _in_unit(value: Decimal, unit: str | None) -> str:
+    """A target's value as its unit shows it: 54.5%, £90,000, 6,159.0055."""
+    if unit == "%":
+        return f"{(value * 100).normalize():f}%"
+    shown = f"{value.normalize():,f}"
+    return f"£{shown}" if unit == "£" else shown
+
+
 def _describe_tracker(tracker: Any) -> list[str]:
     date = f"{tracker.reporting_date:%d/%m/%Y}" if tracker.reporting_date else "no reporting date"
     lines = [f"{tracker.organisation or '(no name)'}, growth-strategy tracker as at {date}: "
              f"{tracker.targets_green} Green, {tracker.targets_amber} Amber, {tracker.targets_red} Red, "
              f"{tracker.targets_no_data} No data, {tracker.targets_not_set} Not set; "
-             f"{tracker.actions_overdue} action(s) overdue"]
+             f"{tracker.actions_overdue} action(s) overdue, {tracker.actions_due_soon} due within 3 months"]
     for target in tracker.targets:
-        latest = "" if target.latest is None else f"latest {target.latest} on {target.latest_date:%d/%m/%Y}"
-        expected = "" if target.expected is None else f", expected {target.expected}"
+        latest = "" if target.latest is None else \
+            f"latest {_in_unit(target.latest, target.unit)} on {target.latest_date:%d/%m/%Y}"
+        expected = "" if target.expected is None else f", expected {_in_unit(target.expected, target.unit)}"
         lines.append(f"  {target.id or '?':6} {target.rag:8} {latest}{expected}")
     return lines
 

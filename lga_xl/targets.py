@@ -89,6 +89,7 @@ __all__ = [
     "combine_figures",
     "due_soon",
     "expected_formula",
+    "example_names",
     "expected_now",
     "latest_date_formula",
     "load_example",
@@ -798,14 +799,30 @@ def load_strategy(path: str | Path) -> Strategy:
     )
 
 
+def example_names() -> list[str]:
+    """The strategies shipped with lga_xl, by name.
+
+    Example:
+        >>> example_names()
+        ['hertfordshire']
+    """
+    folder = resources.files("lga_xl") / _EXAMPLES
+    return sorted(entry.name.removesuffix(".json") for entry in folder.iterdir() if entry.name.endswith(".json"))
+
+
 def load_example(name: str = "hertfordshire") -> Strategy:
     """A strategy shipped with lga_xl, by name.
+
+    Raises:
+        ValueError: no example of that name (the message lists those there are).
 
     Example:
         >>> strategy = load_example()
         >>> len(strategy.targets), len(strategy.objectives), strategy.targets[0].baseline
         (10, 6, Decimal('5435'))
     """
+    if name not in example_names():
+        raise ValueError(f"{name!r} is not an example lga_xl has ({', '.join(example_names())})")
     return load_strategy(resources.files("lga_xl") / _EXAMPLES / f"{name}.json")
 
 

@@ -44,7 +44,6 @@ from ..contracts.tracker import (
     ACTUALS,
     AMBER_USED,
     CHART_POINTS,
-    CHECK_NO_DUE_DATE,
     CONTRACT,
     COUNTED,
     FIGURES_USABLE,
@@ -188,10 +187,7 @@ def new_tracker(
         True
     """
     if example is not None:
-        try:
-            loaded = rules.load_example(example)
-        except FileNotFoundError:
-            raise ValueError(f"{example!r} is not an example lga_xl has (hertfordshire)") from None
+        loaded = rules.load_example(example)
         targets, objectives, actions = targets or loaded.targets, objectives or loaded.objectives, \
             actions or loaded.actions
         strategy, org_name = strategy or loaded.name, org_name or loaded.organisation
@@ -342,9 +338,10 @@ def _targets_sheet(wb: Workbook, ws: Worksheet, targets: Sequence[rules.Target],
     _prompt(ws, column("note"), "Note", "Where a figure comes from, or what was assumed.")
     _rag_formats(ws, column("rag"))
     _check_format(ws, column("check"))
-    _fit(ws, table, rows, widths={"measure": 36, "note": 30, "check": 18},
+    _fit(ws, table, rows, widths={"measure": 34, "note": 28},
          samples={"latest": "£99,999,999", "expected": "£99,999,999", "progress": "-100.0%", "rag": "No data",
-                  "trend": "Down", "latest_date": dt.date(2026, 12, 30)})
+                  "trend": "Down", "latest_date": dt.date(2026, 12, 30),
+                  "check": max(_check_texts(table), key=len)})
     ws.freeze_panes = table.cell("measure", first)
     style.set_up_printing(ws, title=TITLE, repeat_rows=(table.header_row, table.header_row),
                           area=f"A1:{letter('note')}{last}")
@@ -390,8 +387,8 @@ def _actuals_sheet(ws: Worksheet, actuals: Sequence[rules.Actual], rows: int, un
     _prompt(ws, column("source"), "Source", "Where the figure comes from, such as a published statistic.")
     _prompt(ws, column("note"), "Note", "Anything the reader should know about this figure.")
     _check_format(ws, column("check"))
-    _fit(ws, table, rows, widths={"source": 30, "note": 40, "check": 26},
-         samples={"value": "£99,999,999", "target_id": "T10"})
+    _fit(ws, table, rows, widths={"source": 30, "note": 40},
+         samples={"value": "£99,999,999", "target_id": "T10", "check": max(_check_texts(table), key=len)})
     ws.freeze_panes = table.cell("target_id", first)
     style.set_up_printing(ws, title=TITLE, repeat_rows=(table.header_row, table.header_row),
                           area=f"A1:{table.letter('check')}{last}")
@@ -472,7 +469,8 @@ def _action_plan_sheet(ws: Worksheet, objectives: Sequence[rules.Objective], act
     _check_format(ws, column("check"))
     _fit(ws, table, rows, header_row=OBJECTIVES.header_row,
          widths={"objective": 34, "measure": 24, "action": 38, "accountable": 16, "timescale": 14, "update": 28,
-                 "strand": 16}, samples={"rag": "No data", "due": dt.date(2026, 12, 30), "check": CHECK_NO_DUE_DATE})
+                 "strand": 16},
+         samples={"rag": "No data", "due": dt.date(2026, 12, 30), "check": max(_check_texts(table), key=len)})
     ws.freeze_panes = None
     style.set_up_printing(ws, title=TITLE, landscape=True, repeat_rows=(table.header_row, table.header_row),
                           area=f"A1:{table.letter('check')}{last}")
@@ -518,8 +516,8 @@ def _public_sector_sheet(ws: Worksheet, years: Sequence[PublicSectorYear], rows:
     for key in ("headcount_start", "headcount_end", "starts_council", "starts_schools", "apprentices_end"):
         _whole(ws, column(key), table.column(key).header)
     _check_format(ws, column("check"))
-    _fit(ws, table, rows, samples={"starts_total": 99_999, "starts_share": Decimal("0.999")},
-         widths={"check": 18})
+    _fit(ws, table, rows, samples={"starts_total": 99_999, "starts_share": Decimal("0.999"),
+                                   "check": max(_check_texts(table), key=len)})
     style.fit_rows(ws, 1, table.header_row)
     style.set_up_printing(ws, title=TITLE, repeat_rows=(table.header_row, table.header_row),
                           area=f"A1:{table.letter('check')}{last}")
@@ -850,6 +848,11 @@ def _input_refs(table: Table):
         return [table.cell(key, row) for key in keys]
 
     return refs
+
+
+def _check_texts(table: Table) -> list[str]:
+    """Everything a table's Check column can show."""
+    return [check.text for check in table.checks]
 
 
 def _body(formula: str) -> str:
