@@ -38,6 +38,8 @@ _EXPORTS = {
     "load_roles_csv": "writers.role_map",
     "planned_starts_from_role_map": "writers.role_map",
     "diff_standards": "standards_diff",
+    "new_tracker": "writers.tracker",
+    "read_tracker": "readers.tracker",
     "read_workbook": "readers",
     "validate": "readers",
     "import_returns": "bulk",

@@ -1,8 +1,9 @@
 """National and regional comparisons, as the Apprenticeship MOT makes them.
 
 Pure logic over plain values: mean maturity scores per strand, the spread of
-ratings, and levy figures (median share of funds planned to be spent, schools
-engaged) for England and each of the nine regions (``docs/mot.md``).
+ratings, levy figures (median share of funds planned to be spent, schools
+engaged) and public sector apprenticeship starts as a share of headcount, for
+England and each of the nine regions (``docs/mot.md``).
 
 Example:
     >>> rows = maturity_benchmarks([("London", [2.0, 3.0]), ("London", [3.0, 3.0]),
@@ -50,6 +51,16 @@ class LevyBenchmark:
     schools_engaged: int  # schools with at least one planned start
     engaged_percent: float | None
     median_headroom_statutory: float | None
+
+
+@dataclass(frozen=True)
+class PublicSectorBenchmark:
+    area: str
+    councils: int  # with figures for a reporting year
+    median_starts_percent: float | None  # the middle council's starts as a % of its headcount
+    headcount: int
+    starts: int
+    starts_percent: float | None  # all the area's starts as a % of all its headcount
 
 
 def _areas(regions: Iterable[str | None]) -> list[str]:
@@ -107,5 +118,32 @@ def levy_benchmarks(
             schools_engaged=engaged,
             engaged_percent=round2(100 * engaged / schools) if schools else None,
             median_headroom_statutory=round2(statistics.median(headrooms)) if headrooms else None,
+        ))
+    return results
+
+
+def public_sector_benchmarks(figures: Sequence[tuple[str | None, int, int, float]]) -> list[PublicSectorBenchmark]:
+    """Starts as a share of headcount, nationally and per region, from one (region, headcount at
+    the start of the year, starts in the year, starts as a fraction of that headcount) per council.
+
+    The caller picks each council's figures: its latest tracker's latest reporting year.
+
+    Example:
+        >>> rows = public_sector_benchmarks([("London", 1000, 20, 0.02), ("London", 3000, 30, 0.01),
+        ...                                  ("North East", 500, 15, 0.03)])
+        >>> [(b.area, b.councils, b.median_starts_percent, b.starts_percent) for b in rows]
+        [('England', 3, 2.0, 1.44), ('North East', 1, 3.0, 3.0), ('London', 2, 1.5, 1.25)]
+    """
+    results = []
+    for area in _areas(region for region, *_ in figures):
+        members = [f for f in figures if area == NATIONAL or area_of(f[0]) == area]
+        headcount, starts = sum(f[1] for f in members), sum(f[2] for f in members)
+        results.append(PublicSectorBenchmark(
+            area=area,
+            councils=len(members),
+            median_starts_percent=round2(100 * statistics.median(f[3] for f in members)) if members else None,
+            headcount=headcount,
+            starts=starts,
+            starts_percent=round2(100 * starts / headcount) if headcount else None,
         ))
     return results

@@ -16,6 +16,7 @@ import click
 from . import __version__
 from .issues import Issue, WorkbookError
 from .reference import ASSESSMENT_TYPES, ORG_TYPES, REGIONS
+from .targets import example_names
 
 if TYPE_CHECKING:
     from .standards import Standard
@@ -234,6 +235,19 @@ def refresh_role_map_command(role_map: Path, standards_file: Path, output: Path,
         _error(str(exc))
     click.echo("\n".join(report.lines()))
     click.echo(f"Wrote {out}")
+@new.command("tracker")
+@click.option("--org", "org_name", help="Council or partnership name to put on the tracker.")
+@click.option("--region", type=click.Choice(REGIONS, case_sensitive=False), help="One of the nine English regions.")
+@click.option("--example", type=click.Choice(example_names()),
+              help="Pre-load an example strategy's targets, objectives and actions, word for word.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the .xlsx file.")
+def new_tracker_command(org_name, region, example, output: Path) -> None:
+    """A growth-strategy tracker: targets, actuals, action plan, public sector figures."""
+    from .writers.tracker import new_tracker
+
+    path = new_tracker(output, org_name=org_name, region=region, example=example)
+    click.echo(f"Wrote {path}")
 
 
 @main.command()

@@ -26,6 +26,7 @@ from .benchmarks import (
     area_of,
     levy_benchmarks,
     maturity_benchmarks,
+    public_sector_benchmarks,
 )
 from .kinds import KINDS, StoreTable
 from .maturity import load_edition
@@ -120,6 +121,15 @@ def _benchmark_sections(store: ReturnStore) -> tuple[list[Section], list[Maturit
     )
     levy = levy_benchmarks([tuple(row) for row in rows])
 
+    # Each council's latest tracker, and in it the latest reporting year with a headcount.
+    _, rows = store.query(
+        f"SELECT r.id, {_REGION}, p.headcount_start, p.starts_total, p.starts_share "
+        "FROM latest_returns r JOIN tracker_public_sector p ON p.return_id = r.id "
+        "WHERE r.kind = 'tracker' AND p.year IS NOT NULL AND p.headcount_start > 0 ORDER BY r.id, p.year"
+    )
+    latest_year = {return_id: figures for return_id, *figures in rows}  # the last (latest) year wins
+    public_sector = public_sector_benchmarks([tuple(figures) for figures in latest_year.values()])
+
     return [
         Section("benchmark_scores", ["area", "councils", *strands, "overall_mean"],
                 [(b.area, b.councils, *b.strand_means, b.overall_mean) for b in maturity]),
@@ -131,6 +141,10 @@ def _benchmark_sections(store: ReturnStore) -> tuple[list[Section], list[Maturit
                  "median_headroom_statutory"],
                 [(b.area, b.plans, b.median_spend_percent, b.schools, b.schools_engaged, b.engaged_percent,
                   b.median_headroom_statutory) for b in levy], {"median_headroom_statutory": "money"}),
+        Section("public_sector_benchmarks",
+                ["area", "councils", "median_starts_percent", "headcount", "starts", "starts_percent"],
+                [(b.area, b.councils, b.median_starts_percent, b.headcount, b.starts, b.starts_percent)
+                 for b in public_sector]),
     ], maturity
 
 

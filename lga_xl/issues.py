@@ -110,6 +110,30 @@ _CODES = [
     IssueCode("missing-input", "error", "A required input cell (such as the pay bill) is blank."),
     IssueCode("schools-pay-bill-over-total", "error",
               "The schools' pay bills add up to more than the whole council's pay bill, which includes them."),
+    # Growth-strategy trackers.
+    IssueCode("duplicate-target", "error", "A target ID appears more than once in the Targets table."),
+    IssueCode("target-before-baseline", "error",
+              "A target date that is not after its baseline date, or is more than ten years after it: the target "
+              "shows Not set."),
+    IssueCode("direction-contradicts", "error",
+              "The direction says Increase but the target is below the baseline, or Decrease and above it: the "
+              "figures decide."),
+    IssueCode("bad-amber-within", "error",
+              "Amber within is not a share from 0% to 100% in steps of 0.1% (a warning when it was rounded to a "
+              "step)."),
+    IssueCode("value-out-of-range", "error",
+              "A % or ratio outside 0% to 100% (74 typed for 74%), or a value beyond 100,000,000 either way: it is "
+              "not used."),
+    IssueCode("unknown-target-id", "error", "An actual names an ID that is not on the Targets sheet: it is not used."),
+    IssueCode("duplicate-actual", "error", "Two actuals of one target on one date: only the first is used."),
+    IssueCode("actual-in-future", "error",
+              "An actual dated after the reporting date (after the day it is read when there is none)."),
+    IssueCode("action-without-owner", "warning", "An action with no one accountable for it."),
+    IssueCode("action-without-due-date", "warning", "An action with no due date: it can never show as overdue."),
+    IssueCode("not-in-list", "error", "A value that is not in its dropdown list (a unit, direction, action status or "
+              "strand)."),
+    IssueCode("bad-reporting-year", "error",
+              "A public sector reporting year not written like 2024-25, or listed twice."),
     # Bulk import.
     IssueCode("skipped-file", "warning",
               "A file in an imported folder that is not an Excel workbook; it was listed, not read."),

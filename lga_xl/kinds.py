@@ -12,7 +12,7 @@ A workbook whose hidden sheet names a kind not listed here is refused with
 
 Example:
     >>> [kind.name for kind in KINDS.values()]
-    ['self-assessment', 'levy-plan', 'role-map']
+    ['self-assessment', 'levy-plan', 'role-map', 'tracker']
     >>> kind("levy-plan").versions, kind("levy-plan").current.version
     (('1.0',), '1.0')
     >>> [table.name for table in kind("levy-plan").store_tables]
@@ -271,6 +271,35 @@ def _role_map_store(kind: Kind) -> tuple[StoreTable, ...]:
     )
 
 
+def _tracker_store(kind: Kind) -> tuple[StoreTable, ...]:
+    from .models import TrackerAction, TrackerActual, TrackerPublicSectorYear, TrackerTarget
+
+    contract = kind.current
+
+    def rows_of(model: type, table: str, **rename: str) -> tuple[StoreColumn, ...]:
+        return model_columns(model, rename={"row": "position", **rename}, kinds=table_kinds(contract.table(table)))
+
+    summary = (
+        *contract_columns(contract, kind.model, skip=("organisation", "region")),
+        StoreColumn("targets", "INTEGER", lambda tracker: len(tracker.targets)),
+        StoreColumn("actions", "INTEGER", lambda tracker: len(tracker.actions)),
+    )
+    return (
+        StoreTable("trackers", summary, title="Trackers"),
+        # "latest" in the consolidated tables says whether a return is its council's latest.
+        StoreTable("tracker_targets", rows_of(TrackerTarget, "Targets", latest="latest_value",
+                                              previous="previous_value"),
+                   lambda tracker: tracker.targets, title="Targets"),
+        StoreTable("tracker_actuals", rows_of(TrackerActual, "Actuals"), lambda tracker: tracker.actuals),
+        StoreTable("tracker_actions", rows_of(TrackerAction, "Actions"), lambda tracker: tracker.actions,
+                   title="Actions"),
+        # Read by name by the MOT report: year, headcount_start, headcount_end, starts_council, starts_schools,
+        # starts_total, apprentices_end, starts_share (a fraction of the headcount at the start).
+        StoreTable("tracker_public_sector", rows_of(TrackerPublicSectorYear, "PublicSector"),
+                   lambda tracker: tracker.public_sector, title="Public sector"),
+    )
+
+
 def _describe_self_assessment(result: Any) -> list[str]:
     lines = [f"{result.organisation or '(no name)'} ({result.region or 'no region'}), "
              f"{result.assessment_type or '?'} assessment, overall score {result.overall_score:.2f}"]
@@ -313,6 +342,28 @@ def _describe_role_map(role_map: Any) -> list[str]:
     return lines
 
 
+def _in_unit(value: Decimal, unit: str | None) -> str:
+    """A target's value as its unit shows it: 54.5%, £90,000, 6,159.0055."""
+    if unit == "%":
+        return f"{(value * 100).normalize():f}%"
+    shown = f"{value.normalize():,f}"
+    return f"£{shown}" if unit == "£" else shown
+
+
+def _describe_tracker(tracker: Any) -> list[str]:
+    date = f"{tracker.reporting_date:%d/%m/%Y}" if tracker.reporting_date else "no reporting date"
+    lines = [f"{tracker.organisation or '(no name)'}, growth-strategy tracker as at {date}: "
+             f"{tracker.targets_green} Green, {tracker.targets_amber} Amber, {tracker.targets_red} Red, "
+             f"{tracker.targets_no_data} No data, {tracker.targets_not_set} Not set; "
+             f"{tracker.actions_overdue} action(s) overdue, {tracker.actions_due_soon} due within 3 months"]
+    for target in tracker.targets:
+        latest = "" if target.latest is None else \
+            f"latest {_in_unit(target.latest, target.unit)} on {target.latest_date:%d/%m/%Y}"
+        expected = "" if target.expected is None else f", expected {_in_unit(target.expected, target.unit)}"
+        lines.append(f"  {target.id or '?':6} {target.rag:8} {latest}{expected}")
+    return lines
+
+
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("self-assessment", "Maturity Model self-assessment", "lga_xl.contracts.self_assessment",
          "lga_xl.models:SelfAssessment", "lga_xl.readers.self_assessment:read_self_assessment_package",
@@ -326,6 +377,9 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
          "lga_xl.models:RoleMap", "lga_xl.readers.role_map:read_role_map_package",
          "lga_xl.writers.role_map:new_role_map", "lga_xl.samples:sample_role_map", _role_map_store,
          _describe_role_map),
+    Kind("tracker", "Growth-strategy tracker", "lga_xl.contracts.tracker", "lga_xl.models:Tracker",
+         "lga_xl.readers.tracker:read_tracker_package", "lga_xl.writers.tracker:new_tracker",
+         "lga_xl.samples:sample_tracker", _tracker_store, _describe_tracker),
 )}
 
 

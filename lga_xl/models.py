@@ -9,8 +9,8 @@ tells them apart: the output of ``lga-xl read FILE --json`` (exactly
 Example:
     >>> SelfAssessment.model_fields["kind"].default, LevyPlan.model_fields["kind"].default
     ('self-assessment', 'levy-plan')
-    >>> RoleMap.model_fields["kind"].default
-    'role-map'
+    >>> RoleMap.model_fields["kind"].default, Tracker.model_fields["kind"].default
+    ('role-map', 'tracker')
 """
 
 from __future__ import annotations
@@ -285,4 +285,124 @@ class RoleMap(WorkbookResultBase):
     standards: list[StandardRow]
 
 
-WorkbookResult = Annotated[SelfAssessment | LevyPlan | RoleMap, Field(discriminator="kind")]
+# Growth-strategy trackers (lga_xl.readers.tracker).  Every worked-out figure is recomputed with
+# lga_xl.targets; values are Decimal to 4 places, in the unit's terms (a % as a fraction).
+
+
+class TrackerTarget(BaseModel):
+    """A target and where it stands at its latest actual."""
+
+    model_config = ConfigDict(frozen=True)
+
+    row: int
+    id: str | None
+    measure: str | None
+    unit: str | None
+    direction: str | None
+    baseline_date: dt.date | None
+    baseline: Decimal | None
+    target_date: dt.date | None
+    target: Decimal | None
+    amber_within: Decimal  # as used: the default when blank or unusable
+    latest_date: dt.date | None
+    latest: Decimal | None
+    previous_date: dt.date | None
+    previous: Decimal | None
+    expected: Decimal | None
+    progress: Decimal | None
+    rag: str  # Green, Amber, Red, Not set or No data
+    trend: str | None
+    actuals: int  # actuals that count
+    check: str
+    note: str | None
+
+
+class TrackerActual(BaseModel):
+    """A figure reported for a target; ``counted`` when the targets' figures use it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    row: int
+    target_id: str | None
+    date: dt.date | None
+    value: Decimal | None
+    source: str | None
+    note: str | None
+    counted: bool
+    check: str
+
+
+class TrackerObjective(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    row: int
+    number: str | None
+    text: str | None
+    theme: str | None
+
+
+class TrackerAction(BaseModel):
+    """An action of the plan and its RAG on the reporting date."""
+
+    model_config = ConfigDict(frozen=True)
+
+    row: int
+    number: str | None
+    objective: str | None
+    measure: str | None
+    action: str | None
+    accountable: str | None
+    timescale: str | None
+    due: dt.date | None
+    status: str | None
+    rag: str | None  # None without a reporting date
+    update: str | None
+    strand: str | None
+    overdue: bool
+    due_soon: bool  # due within 3 months of the reporting date
+    check: str
+
+
+class TrackerPublicSectorYear(BaseModel):
+    """One reporting year (1 April to 31 March) of public sector figures."""
+
+    model_config = ConfigDict(frozen=True)
+
+    row: int
+    year: str | None  # like "2024-25"
+    headcount_start: int | None
+    headcount_end: int | None
+    starts_council: int | None
+    starts_schools: int | None
+    starts_total: int
+    apprentices_end: int | None
+    starts_share: Decimal  # of the headcount at the start, to 0.0001 (0 when either is 0 or blank)
+    check: str
+
+
+class Tracker(WorkbookResultBase):
+    """A growth-strategy tracker read back, every figure recomputed from its inputs."""
+
+    kind: Literal["tracker"] = "tracker"
+    strategy: str | None
+    reporting_date: dt.date | None
+    targets_green: int
+    targets_amber: int
+    targets_red: int
+    targets_no_data: int
+    targets_not_set: int
+    actions_overdue: int
+    actions_due_soon: int
+    targets: list[TrackerTarget]
+    actuals: list[TrackerActual]
+    objectives: list[TrackerObjective]
+    actions: list[TrackerAction]
+    public_sector: list[TrackerPublicSectorYear]
+
+    @property
+    def assessment_date(self) -> dt.date | None:
+        """The reporting date, under the name the returns store orders returns by (the latest is the newest)."""
+        return self.reporting_date
+
+
+WorkbookResult = Annotated[SelfAssessment | LevyPlan | RoleMap | Tracker, Field(discriminator="kind")]

@@ -87,7 +87,9 @@ __all__ = [
     "assess",
     "check_value",
     "combine_figures",
+    "due_soon",
     "expected_formula",
+    "example_names",
     "expected_now",
     "latest_date_formula",
     "load_example",
@@ -210,7 +212,8 @@ class Action:
     """A row of the action plan: No., Objective, Measure, Action, Accountability, Timescale.
 
     ``due`` is the date the timescale ends; ``status`` one of
-    :data:`ACTION_STATUSES`, or None until reported.
+    :data:`ACTION_STATUSES`, or None until reported; ``update`` the latest
+    progress note; ``strand`` the Maturity Model strand it serves, if any.
     """
 
     number: str
@@ -221,6 +224,8 @@ class Action:
     timescale: str | None = None
     due: date | None = None
     status: str | None = None
+    update: str | None = None
+    strand: str | None = None
 
 
 @dataclass(frozen=True)
@@ -436,6 +441,21 @@ def action_rag(status: str | None, due: DateLike | None, on_date: DateLike) -> s
         soon = due_date is not None and due_date <= _add_months(on, NOT_STARTED_RED_MONTHS)
         return RED if soon else AMBER
     return {ON_TRACK: GREEN, AT_RISK: AMBER, OFF_TRACK: RED}[chosen]
+
+
+def due_soon(due: DateLike, on_date: DateLike) -> bool:
+    """Whether something due on ``due`` falls due by the next quarterly review after ``on_date``.
+
+    On or after ``on_date`` and no later than :data:`NOT_STARTED_RED_MONTHS`
+    months after it (``due <= EDATE(on_date, 3)``), as :func:`action_rag`
+    counts a Not started action that is due soon.
+
+    Example:
+        >>> [due_soon(due, "2023-05-01") for due in ("2023-08-01", "2023-08-02", "2023-04-30")]
+        [True, False, False]
+    """
+    on, day = _as_date(on_date, "on_date"), _as_date(due, "due")
+    return on <= day <= _add_months(on, NOT_STARTED_RED_MONTHS)
 
 
 # Public API: values, units and dates.
@@ -779,14 +799,30 @@ def load_strategy(path: str | Path) -> Strategy:
     )
 
 
+def example_names() -> list[str]:
+    """The strategies shipped with lga_xl, by name.
+
+    Example:
+        >>> example_names()
+        ['hertfordshire']
+    """
+    folder = resources.files("lga_xl") / _EXAMPLES
+    return sorted(entry.name.removesuffix(".json") for entry in folder.iterdir() if entry.name.endswith(".json"))
+
+
 def load_example(name: str = "hertfordshire") -> Strategy:
     """A strategy shipped with lga_xl, by name.
+
+    Raises:
+        ValueError: no example of that name (the message lists those there are).
 
     Example:
         >>> strategy = load_example()
         >>> len(strategy.targets), len(strategy.objectives), strategy.targets[0].baseline
         (10, 6, Decimal('5435'))
     """
+    if name not in example_names():
+        raise ValueError(f"{name!r} is not an example lga_xl has ({', '.join(example_names())})")
     return load_strategy(resources.files("lga_xl") / _EXAMPLES / f"{name}.json")
 
 
@@ -826,7 +862,8 @@ def _action(row: dict) -> Action:
     due = row.get("due")
     return Action(number=row["number"], objective=row["objective"], measure=row.get("measure"),
                   action=row.get("action"), accountability=row.get("accountability"),
-                  timescale=row.get("timescale"), due=None if due is None else _as_date(due, "due"), status=status)
+                  timescale=row.get("timescale"), due=None if due is None else _as_date(due, "due"), status=status,
+                  update=row.get("update"), strand=row.get("strand"))
 
 
 def _u(ref: str) -> str:

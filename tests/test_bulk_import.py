@@ -102,7 +102,8 @@ def test_consolidated_workbook_has_every_good_return(imported):
     report, files = imported
     wb = openpyxl.load_workbook(report.workbook_path, read_only=True)
     assert wb.sheetnames == ["About", "Returns", "Ratings", "Elements", "Levy plans", "Schools", "Planned starts",
-                             "Transfers", "Role maps", "Roles", "Issues", "Benchmarks"]
+                             "Transfers", "Role maps", "Roles", "Trackers", "Targets", "Actions", "Public sector",
+                             "Issues", "Benchmarks"]
     returns = list(wb["Returns"].iter_rows(values_only=True))
     header = returns[0]
     by_file = {row[header.index("File")]: row[header.index("Status")] for row in returns[1:]}

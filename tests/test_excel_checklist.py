@@ -25,17 +25,19 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableColumn
 
 from lga_xl.bulk import import_returns
-from lga_xl.samples import sample_role_map, sample_self_assessment
+from lga_xl.samples import sample_role_map, sample_self_assessment, sample_tracker
 from lga_xl.standards import load_standards
 from lga_xl.writers.levy_plan import new_levy_plan, sample_levy_plan
 from lga_xl.writers.role_map import new_role_map, refresh_role_map
 from lga_xl.writers.self_assessment import new_self_assessment
+from lga_xl.writers.tracker import new_tracker
 from tests.support.xlsx_checklist import ALLOWED_FUNCTIONS, cell_errors, check_xlsx
 
 REPO = Path(__file__).resolve().parents[1]
 INPUT_SHEETS = ("Data",)
 HEADERS = ("Name", "Status", "Hours")
 SELF_ASSESSMENT_INPUTS = ("Cover", "Assessment", "Summary")
+TRACKER_INPUTS = ("Monitoring", "Targets", "Actuals", "Action plan", "Public sector figures")
 
 
 # --- workbooks the library writes: append new templates here ---------------------------------
@@ -61,6 +63,7 @@ def consolidated(folder: Path) -> Path:
     new_self_assessment(returns / "evil.xlsx", org_name='=HYPERLINK("http://x")', region="London")
     sample_levy_plan(returns / "plan.xlsx", org_name="+Exampleshire", region="London")
     sample_role_map(returns / "roles.xlsx", seed=1)
+    sample_tracker(returns / "tracker.xlsx", seed=1)
     (returns / "bad.xlsx").write_bytes(b"")
     (returns / "notes.txt").write_text("stray file")
     report = import_returns([returns], db=folder / "consolidated.sqlite", out=folder / "consolidated.xlsx")
@@ -97,6 +100,10 @@ WORKBOOK_FACTORIES: list[tuple[str, WorkbookFactory, tuple[str, ...]]] = [
     ("role-map-sample", lambda folder: sample_role_map(folder / "role_map_sample.xlsx", seed=3), ("Roles",)),
     ("role-map-refreshed", refreshed_role_map, ("Roles",)),
     ("consolidated", consolidated, ()),
+    ("tracker-blank", lambda folder: new_tracker(folder / "tracker_blank.xlsx"), TRACKER_INPUTS),
+    ("tracker-example", lambda folder: new_tracker(folder / "tracker_example.xlsx", org_name="=Exampleshire",
+                                                   example="hertfordshire"), TRACKER_INPUTS),
+    ("tracker-sample", lambda folder: sample_tracker(folder / "tracker_sample.xlsx", seed=2), TRACKER_INPUTS),
 ]
 
 

@@ -31,6 +31,7 @@ from lga_xl.mot.wording import figure, long_date
 from lga_xl.reference import REGIONS
 from lga_xl.samples import council, sample_round
 from lga_xl.writers.levy_plan import sample_levy_plan
+from lga_xl.writers.tracker import PublicSectorYear, new_tracker
 from tests.test_mot_report import EXAMPLE_SURVEY, SECTION_TITLES, pages, to_pdf
 
 COUNCILS = 60
@@ -282,22 +283,17 @@ def test_the_trackers_actual_starts_are_used_when_the_store_has_them_and_compare
     selfs = newest(store, "self-assessment", "Self")
     councils = [key(FULL), *[o for o, (_, r) in selfs.items() if r == region and o != key(FULL)][:3],
                 *[o for o, (_, r) in selfs.items() if r != region][:3]]
-    figures = {}
-    with sqlite3.connect(tracked) as connection:
-        connection.execute("CREATE TABLE tracker_public_sector (return_id INTEGER NOT NULL, position INTEGER, "
-                           "year TEXT, headcount_start INTEGER, headcount_end INTEGER, starts_council INTEGER, "
-                           "starts_schools INTEGER, starts_total INTEGER, apprentices_end INTEGER, starts_share REAL)")
-        for number, org in enumerate(councils):
-            return_id = connection.execute(
-                "INSERT INTO returns (org_key, kind, assessment_type, content_hash, status, organisation, region, "
-                "errors, warnings, file_name, file_path, file_sha256, file_size, import_run, imported_at) "
-                "VALUES (?, 'growth-tracker', '', ?, 'imported', ?, ?, 0, 0, 't.xlsx', 't.xlsx', '', 0, 1, "
-                "'2026-11-30T10:00:00+00:00')", (org, f"hash{number}", org, selfs[org][1])).lastrowid
-            for position, (year, headcount, starts) in enumerate(
-                    (("2023-24", 4000 + number, 50 + number), ("2024-25", 4100 + 7 * number, 60 + 3 * number)), 1):
-                connection.execute("INSERT INTO tracker_public_sector VALUES (?, ?, ?, ?, NULL, NULL, NULL, ?, NULL, "
-                                   "?)", (return_id, position, year, headcount, starts, starts / headcount))
-                figures[org] = (year, headcount, starts)
+    figures, trackers = {}, []
+    names = {key(name): name for name in (council(seed)[0] for seed in range(80))}
+    for number, org in enumerate(councils):
+        years = (("2023-24", 4000 + number, 50 + number), ("2024-25", 4100 + 7 * number, 60 + 3 * number))
+        trackers.append(new_tracker(
+            tmp_path / "trackers" / f"tracker_{number}.xlsx", org_name=names[org], region=selfs[org][1],
+            reporting_date=dt.date(2026, 9, 30),
+            public_sector=[PublicSectorYear(year, headcount_start=headcount, starts_council=starts)
+                           for year, headcount, starts in years]))
+        figures[org] = years[-1]
+    assert import_returns(trackers, db=tracked).counts["imported"] == len(trackers)
     inputs = MotInputs.load(tracked)
     report = inputs.report(FULL)
     assert (report.starts.period, report.starts.headcount, report.starts.starts, report.starts.source) == \
