@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .rating import LABELS, score_label
+from .rating import LABELS, overall_score, score_label
 from .reference import REGIONS
 
 NATIONAL = "England"
@@ -66,23 +66,30 @@ def area_of(region: str | None) -> str:
 
 
 def maturity_benchmarks(
-    assessments: Sequence[tuple[str | None, Sequence[float]]], strands: Sequence[str]
+    assessments: Sequence[tuple[str | None, Sequence[float | None]]], strands: Sequence[str]
 ) -> list[MaturityBenchmark]:
     """Mean score per strand and the count of each rating, nationally and per region.
 
     ``assessments`` holds one (region, scores in strand order) per council:
-    the caller picks which return stands for each council (its latest).
+    the caller picks which return stands for each council (its latest).  A
+    strand not rated yet (score None) is not counted: a strand's mean and
+    its distribution cover the councils rated on it, and the overall mean
+    is that of the councils' overall scores (the mean of their rated strands).
+
+    Example:
+        >>> [b.strand_means for b in maturity_benchmarks([("London", [2.0, None]), ("London", [3.0, 1.0])],
+        ...                                              strands=("A", "B"))][0]
+        (2.5, 1.0)
     """
     results = []
     for area in _areas(region for region, _ in assessments):
         members = [scores for region, scores in assessments if area == NATIONAL or area_of(region) == area]
-        means = tuple(round2(statistics.fmean(s[i] for s in members)) if members else None
-                      for i in range(len(strands)))
-        overall = round2(statistics.fmean(sum(s) / len(s) for s in members)) if members else None
-        distribution = tuple(
-            tuple(sum(1 for s in members if score_label(s[i]) == label) for label in LABELS)
-            for i in range(len(strands))
-        )
+        rated = [[s[i] for s in members if s[i] is not None] for i in range(len(strands))]
+        means = tuple(round2(statistics.fmean(scores)) if scores else None for scores in rated)
+        overalls = [score for s in members if (score := overall_score(s)) is not None]
+        overall = round2(statistics.fmean(overalls)) if overalls else None
+        distribution = tuple(tuple(sum(1 for score in scores if score_label(score) == label) for label in LABELS)
+                             for scores in rated)
         results.append(MaturityBenchmark(area, len(members), means, overall, distribution))
     return results
 

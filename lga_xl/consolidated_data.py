@@ -107,7 +107,7 @@ def _benchmark_sections(store: ReturnStore) -> tuple[list[Section], list[Maturit
         f"SELECT l.id, l.region, s.position, s.score FROM ({_LATEST_SELF}) l "
         "JOIN strand_ratings s ON s.return_id = l.id ORDER BY l.id, s.position"
     )
-    scores: dict[int, list[float]] = defaultdict(list)
+    scores: dict[int, list[float | None]] = defaultdict(list)  # None: a strand not rated yet
     regions: dict[int, str | None] = {}
     for return_id, region, _, score in rows:
         scores[return_id].append(score)

@@ -6,7 +6,7 @@ import openpyxl
 from click.testing import CliRunner
 
 from lga_xl.cli import main
-from lga_xl.contracts.self_assessment import ELEMENTS, TEMPLATE_VERSION
+from lga_xl.contracts.self_assessment import ELEMENTS, RATINGS, TEMPLATE_VERSION
 from lga_xl.maturity import load_edition
 from lga_xl.rating import LABELS, STATUSES
 from lga_xl.reference import REGIONS
@@ -68,11 +68,11 @@ def test_cover_fields_are_defined_names(tmp_path):
 def test_ratings_table_holds_formulas_and_a_target_dropdown(tmp_path):
     wb = open_written(tmp_path)
     rows = table_rows(wb["Summary"], "Ratings")
-    assert rows[0][:4] == ["Strand", "Current", "Score", "Target"]
+    assert rows[0][:4] == ["Strand", "Current rating", "Current score", "Target rating"]
     assert [r[0] for r in rows[1:]] == list(MODEL.strand_names)
     assert all(str(r[1]).startswith("=") and str(r[2]).startswith("=") for r in rows[1:])
     [dv] = [dv for dv in wb["Summary"].data_validations.dataValidation if dv.formula1 == "LabelList"]
-    assert str(dv.sqref) == "D7:D11"
+    assert str(dv.sqref) == RATINGS.column_cells("target")
     sheet, ref = next(wb.defined_names["LabelList"].destinations)
     assert [c.value for row in wb[sheet][ref.replace("$", "")] for c in row] == list(LABELS)
     assert wb["Summary"]._charts, "the current-vs-target chart is missing"
