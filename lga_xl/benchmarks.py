@@ -25,11 +25,21 @@ NATIONAL = "England"
 NO_REGION = "Region not given"
 
 
-def round2(value: float | None) -> float | None:
-    """Half away from zero to 2 places, as Excel's ROUND does (Python's round does not)."""
+def round2(value: float | None, places: int = 2) -> float | None:
+    """Half away from zero to 2 places (or ``places``), as Excel's ROUND does (Python's round does not).
+
+    Example:
+        >>> round2(2.675), round2(0.123456, 4)
+        (2.68, 0.1235)
+    """
     if value is None:
         return None
-    return float(Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def round4(share: float | None) -> float | None:
+    """A share (fraction) to 4 places: a percentage to 2 places, e.g. 0.4567 is 45.67%."""
+    return round2(share, 4)
 
 
 @dataclass(frozen=True)
@@ -45,10 +55,10 @@ class MaturityBenchmark:
 class LevyBenchmark:
     area: str
     plans: int
-    median_spend_percent: float | None  # planned in-year spend as a % of funds entering
+    median_spend_share: float | None  # planned in-year spend as a share (fraction) of funds entering
     schools: int
     schools_engaged: int  # schools with at least one planned start
-    engaged_percent: float | None
+    engaged_share: float | None  # a fraction, as every share lga_xl writes (a 0.0% cell shows it)
     median_headroom_statutory: float | None
 
 
@@ -109,10 +119,10 @@ def levy_benchmarks(
         results.append(LevyBenchmark(
             area=area,
             plans=len(members),
-            median_spend_percent=round2(100 * statistics.median(shares)) if shares else None,
+            median_spend_share=round4(statistics.median(shares)) if shares else None,
             schools=schools,
             schools_engaged=engaged,
-            engaged_percent=round2(100 * engaged / schools) if schools else None,
+            engaged_share=round4(engaged / schools) if schools else None,
             median_headroom_statutory=round2(statistics.median(headrooms)) if headrooms else None,
         ))
     return results

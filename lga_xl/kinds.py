@@ -61,6 +61,7 @@ class StoreTable:
     rows: Callable[[Any], Iterable[Any]] | None = None
     section: str = ""  # its name among the consolidated tables (CSV file, DataFrame); the table's name if blank
     title: str = ""  # its sheet in the consolidated workbook
+    description: str = ""  # what a row is, for the consolidated workbook's About sheet (a default is made if blank)
 
     @property
     def section_name(self) -> str:
@@ -228,9 +229,12 @@ def _self_assessment_store(kind: Kind) -> tuple[StoreTable, ...]:
     )
     return (
         StoreTable("strand_ratings", ratings, lambda result: enumerate(result.strands, start=1), "ratings",
-                   "Ratings"),
+                   "Ratings", "One row per strand of each imported self-assessment: its rating and score "
+                   "(Not rated, with no score, until one of its elements has a status), target, gap, the counts "
+                   "behind it, and the regional and national mean score."),
         StoreTable("element_statuses", elements, lambda result: enumerate(result.elements, start=1), "elements",
-                   "Elements"),
+                   "Elements", "One row per scored element of each imported self-assessment, with its "
+                   "status (blank when not answered) and evidence."),
     )
 
 
@@ -247,7 +251,7 @@ def _levy_plan_store(kind: Kind) -> tuple[StoreTable, ...]:
     summary = (
         *contract_columns(kind.current, kind.model, skip=("organisation", "region")),
         StoreColumn("spend_share", "REAL",  # planned in-year spend as a share of the funds entering
-                    lambda plan: float(plan.planned_spend / plan.funds_in) if plan.funds_in else None),
+                    lambda plan: float(plan.planned_spend / plan.funds_in) if plan.funds_in else None, "percent"),
         StoreColumn("schools", "INTEGER", lambda plan: len(council_schools(plan))),  # in the council's levy
         StoreColumn("schools_engaged", "INTEGER", engaged),  # of those, with at least one planned start
         StoreColumn("planned_starts", "INTEGER", lambda plan: len(plan.planned_starts)),
