@@ -80,7 +80,7 @@ VALUE_KEYS = {"severity": {"error": ERROR_KEY, "warning": WARNING_KEY},
               "status": {"rejected": ERROR_KEY, "skipped": WARNING_KEY}}
 TEXT_CAP = 24.0  # characters: a name or code wraps beyond this
 LONG_TEXT_CAP = 36.0  # for columns of sentences (messages, evidence)
-MIN_PRINT_SCALE = 0.8  # a table prints across one landscape page down to this zoom; wider ones print in blocks
+MIN_PRINT_SCALE = 0.75  # a table prints across one landscape page down to this zoom; wider ones print in blocks
 MAX_MEASURED_TEXTS = 400  # the longest texts of a column decide its width; measuring every one costs seconds
 _WIDEST_CHARACTER_PIXELS = style.text_pixels("@", bold=True)  # no character is wider: a quick check of one line
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -312,23 +312,35 @@ def _print_blocks(widths: Sequence[float], identity: int) -> list[tuple[int, int
 
     Each block after the first is printed with the ``identity`` columns at
     its left, and is at most a landscape page wide with them (at the zoom
-    :data:`MIN_PRINT_SCALE`).
+    :data:`MIN_PRINT_SCALE`); the blocks are as even as their columns allow,
+    so that no page holds a lone column.
 
     Example:
         >>> _print_blocks([10.0] * 8, 2)
         [(0, 7)]
         >>> _print_blocks([20.0] * 30, 2)
         [(0, 8), (9, 15), (16, 22), (23, 29)]
+        >>> _print_blocks([20.0] * 12, 2)  # 7 columns, then 5 beside the 2 repeated: not 11 and then 1
+        [(0, 6), (7, 11)]
     """
     page = style.PrintedPage(landscape=True).printable_width / MIN_PRINT_SCALE
     if _block_points(widths, (0, len(widths) - 1)) <= page:
         return [(0, len(widths) - 1)]
     repeated = _block_points(widths, (0, identity - 1))
+    fewest = len(_blocks_within(widths, page, repeated))
+    total = _block_points(widths, (0, len(widths) - 1)) + (fewest - 1) * repeated
+    room = total / fewest  # the even share; widened a column at a time until the blocks are that few
+    while len(blocks := _blocks_within(widths, room, repeated)) > fewest:
+        room += 5.0
+    return blocks
+
+
+def _blocks_within(widths: Sequence[float], room: float, repeated: float) -> list[tuple[int, int]]:
+    """Greedy blocks of at most ``room`` points, the blocks after the first with ``repeated`` points of identity."""
     blocks, first, used = [], 0, 0.0
     for col, width in enumerate(widths):
         points = style.column_pixels(width) * 0.75
-        room = page - (repeated if blocks else 0.0)
-        if col > first and used + points > room:
+        if col > first and used + points > room - (repeated if blocks else 0.0):
             blocks.append((first, col - 1))
             first, used = col, 0.0
         used += points
