@@ -6,8 +6,8 @@ from hypothesis import strategies as st
 
 from lga_xl.rating import (
     LABELS,
-    STATUSES,
     NOT_RATED,
+    STATUSES,
     LevelCount,
     Status,
     StatusError,

@@ -720,11 +720,12 @@ def _lines_and_caches(book: _Book) -> list[str]:
     for part in sorted(name for name in book.zip.namelist() if CHART_PART.match(name)):
         chart = _parse(book.zip, part)
         for kind in ("lineChart", "line3DChart", "scatterChart"):
-            for number, series in enumerate(chart.iter(f"{{{CHART}}}{kind}/{{{CHART}}}ser")):
-                smooth = series.find("c:smooth", NS)
-                if smooth is None or not _is_false(smooth.get("val", "true")):
-                    problems.append(f"{part}: series {number + 1} of the {kind} lacks <c:smooth val=\"0\"/>; "
-                                    "readers may draw a curve with values between the points")
+            for plot in chart.iter(f"{{{CHART}}}{kind}"):
+                for number, series in enumerate(plot.findall("c:ser", NS)):
+                    smooth = series.find("c:smooth", NS)
+                    if smooth is None or not _is_false(smooth.get("val", "true")):
+                        problems.append(f"{part}: series {number + 1} of the {kind} lacks <c:smooth val=\"0\"/>; "
+                                        "readers may draw a curve with values between the points")
         for reference, cache in (("numRef", "numCache"), ("strRef", "strCache")):
             for ref in chart.iter(f"{{{CHART}}}{reference}"):
                 if ref.find(f"c:{cache}", NS) is None:
