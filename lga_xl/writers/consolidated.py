@@ -226,6 +226,7 @@ def _about_sheet(wb, house: style.XlsxWriterStyle, sections: Mapping[str, Sectio
 
 def _data_sheet(wb, house: style.XlsxWriterStyle, section: Section) -> _PendingRows:
     ws = wb.add_worksheet(section.title)
+    empty = not section.rows
     section.rows = section.rows[: EXCEL_MAX_ROWS - HEADER_ROW - 1] or [(None,) * len(section.columns)]
     columns = _layout(section)
     formats = [house.format(replace(style.TABLE_CELL, wrap=c.fit.wrap), c.number_format) for c in columns]
@@ -237,6 +238,8 @@ def _data_sheet(wb, house: style.XlsxWriterStyle, section: Section) -> _PendingR
     # printed at the left of every block of columns of a wide table.
     identity = _identity_count(section, columns)
     blocks = _print_blocks([c.fit.width for c in columns], identity)
+    if empty:
+        blocks = blocks[:1]  # no rows: one page of headings says so; the other blocks would be blank pages
     house.write_paragraph(ws, 1, 0, max(blocks[0][1], min(len(columns) - 1, 3)), section.description)
     headers = [c.header for c in columns]
     # Declared over one data row: XlsxWriter visits every cell of a table's range, which for the
@@ -248,7 +251,7 @@ def _data_sheet(wb, house: style.XlsxWriterStyle, section: Section) -> _PendingR
     last_row = HEADER_ROW + len(section.rows)
     widest = max(_block_points([c.fit.width for c in columns], block) for block in blocks)
     house.set_up_printing(ws, title=TITLE, landscape=style.wider_than_portrait(widest), last_row=last_row,
-                          last_col=len(columns) - 1, repeat_rows=(HEADER_ROW, HEADER_ROW))
+                          last_col=blocks[-1][1], repeat_rows=(HEADER_ROW, HEADER_ROW))
     if len(blocks) > 1:
         ws.repeat_columns(0, identity - 1)
     value_formats = {
