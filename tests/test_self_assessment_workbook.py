@@ -102,11 +102,38 @@ def test_instructions_explain_the_plus_and_what_to_send(tmp_path):
     ws = open_written(tmp_path)["Instructions"]
     text = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
     assert "'+'" in text and "half or more" in text and "send it to your LGA adviser" in text
-    assert wb_first_sheet(tmp_path) == "Instructions"
+    assert "Not rated" in text  # what a blank strand shows, explained
+    wb = open_written(tmp_path)
+    assert wb.sheetnames[0] == wb.active.title == "Instructions"
+    assert [ws.title for ws in wb.worksheets if ws.sheet_view.tabSelected] == ["Instructions"]
 
 
-def wb_first_sheet(tmp_path):
-    return open_written(tmp_path).sheetnames[0]
+def test_the_key_on_the_first_sheet_explains_the_colours(tmp_path):
+    ws = open_written(tmp_path)["Instructions"]
+    key = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(3, 7)}
+    assert key["Yellow"] == "Type here" and key["Green"] == "Worked out for you"
+
+
+def test_an_external_assessment_is_titled_as_one(tmp_path):
+    wb = open_written(tmp_path, assessment_type="External")
+    assert wb.properties.title == "Apprenticeships Maturity Model: external assessment"
+    assert wb["Instructions"]["A1"].value == wb.properties.title
+    assert "external assessment" in wb["Assessment"].oddFooter.left.text
+    # the Cover's title follows the assessment type, should an officer change it
+    assert wb["Cover"]["A1"].value.startswith('=IF(AssessmentType="External",')
+    assert open_written(tmp_path).properties.title == "Apprenticeships Maturity Model: self-assessment"
+
+
+def test_every_input_explains_itself_when_selected(tmp_path):
+    wb = open_written(tmp_path)
+    inputs = 0
+    for ws in wb.worksheets:
+        prompted = {cell for dv in ws.data_validations.dataValidation if dv.prompt
+                    for cell_range in dv.sqref.ranges for cell in cell_range.cells}
+        unlocked = {(c.row, c.column) for row in ws.iter_rows() for c in row if c.protection.locked is False}
+        assert unlocked <= prompted, (ws.title, sorted(unlocked - prompted))
+        inputs += len(unlocked)
+    assert inputs == 6 + 2 * 83 + 5  # the cover, a status and evidence per element, a target per strand
 
 
 def test_organisation_names_that_look_like_formulas_stay_text(tmp_path):

@@ -70,16 +70,18 @@ def new_workbook(title: str) -> Workbook:
 
 
 def save(wb: Workbook, path: str | Path) -> Path:
-    """Save ``wb`` to ``path``, creating the folder if needed; the first sheet is the one that opens."""
+    """Save ``wb`` to ``path``, creating the folder if needed."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    open_on_first_sheet(wb)
     wb.save(path)
     return path
 
 
 def open_on_first_sheet(wb: Workbook) -> None:
-    """Make the first sheet (the Instructions) the one Excel and LibreOffice open on, and the only one selected."""
+    """Make the first sheet (the Instructions) the one Excel and LibreOffice open on, and the only one selected.
+
+    README promises officers that every workbook opens on its Instructions.
+    """
     wb.active = 0
     for index, ws in enumerate(wb.worksheets):
         ws.sheet_view.tabSelected = index == 0

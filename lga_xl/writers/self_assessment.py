@@ -147,6 +147,7 @@ def new_self_assessment(
     _summary(wb, model, targets, _ratings_of(model, answers))
     c.add_lists_sheet(wb, CONTRACT.lists)
     c.add_metadata_sheet(wb, CONTRACT.kind, CONTRACT.version, {"model_edition": model.edition})
+    c.open_on_first_sheet(wb)
     return c.save(wb, path)
 
 
