@@ -141,10 +141,10 @@ _STRAND_DOC = 'Optional: the strand to rate, e.g. "Engagement"'
 @arg("strands", ndim=2, doc=_STRANDS_DOC)
 @arg("strand", doc=_STRAND_DOC)
 def MATURITY_RATING(levels, statuses, strands=None, strand=None):
-    """Maturity rating of a strand, Early to Mature, from its elements' levels and statuses.
+    """Maturity rating of a strand, Not rated or Early to Mature, from its elements' levels and statuses.
 
     =MATURITY_RATING(Elements[Level], Elements[Status], Elements[Strand], "Engagement")
-    Without strands and strand it rates every row given. "Not rated" while no element has a status.
+    Without strands and strand it rates every row given.
     """
     return _strand_rating(levels, statuses, strands, strand).label
 

@@ -165,7 +165,7 @@ def library_workbooks(tmp_path_factory) -> dict[str, Written]:
 @pytest.mark.parametrize("name", [name for name, _ in WORKBOOK_FACTORIES])
 def test_library_workbook_passes_the_compatibility_checklist(library_workbooks, name):
     book = library_workbooks[name]
-    assert check_xlsx(book.path, input_sheets=book.input_sheets, kinds=book.kinds, house_style=False) == []
+    assert check_xlsx(book.path, input_sheets=book.input_sheets) == []
 
 
 @pytest.mark.parametrize("name", [name for name, _ in WORKBOOK_FACTORIES])
@@ -173,7 +173,7 @@ def test_library_workbook_is_in_the_house_style(library_workbooks, name, request
     book = library_workbooks[name]
     if book.pending:
         request.applymarker(pytest.mark.xfail(reason=book.pending, strict=False))
-    assert check_xlsx(book.path, input_sheets=book.input_sheets, kinds=book.kinds) == []
+    assert check_xlsx(book.path, input_sheets=book.input_sheets, kinds=book.kinds, house_style=True) == []
 
 
 def test_every_kind_and_the_consolidated_workbook_are_checked():
@@ -423,7 +423,7 @@ BREAKAGES = [
 
 
 def test_clean_workbook_passes(tmp_path):
-    assert check_xlsx(save(clean_workbook(), tmp_path), input_sheets=INPUT_SHEETS) == []
+    assert check_xlsx(save(clean_workbook(), tmp_path), input_sheets=INPUT_SHEETS, house_style=True) == []
 
 
 @pytest.mark.parametrize(("kind", "cells", "number_format", "expected"), [
@@ -434,24 +434,25 @@ def test_money_and_percentages_need_their_signs(tmp_path, kind, cells, number_fo
     wb = clean_workbook()
     for row in wb["Data"]["C2:C4"]:
         row[0].number_format = style.MONEY if kind == "money" else style.PERCENT
-    assert check_xlsx(save(wb, tmp_path), input_sheets=INPUT_SHEETS, kinds={cells: kind}) == []
+    assert check_xlsx(save(wb, tmp_path), input_sheets=INPUT_SHEETS, kinds={cells: kind}, house_style=True) == []
     wb["Data"]["C2"].number_format = number_format
-    problems = check_xlsx(save(wb, tmp_path), input_sheets=INPUT_SHEETS, kinds={cells: kind})
+    problems = check_xlsx(save(wb, tmp_path), input_sheets=INPUT_SHEETS, kinds={cells: kind}, house_style=True)
     assert any(expected in problem for problem in problems), problems
 
 
 def test_text_that_looks_like_a_number_is_fine_where_the_contract_says_text(tmp_path):
     wb = clean_workbook()
     wb["Data"]["A3"] = "100234"  # a URN, say
-    assert check_xlsx(save(wb, tmp_path), input_sheets=INPUT_SHEETS, kinds={"Data!A2:A4": "text"}) == []
-    assert check_xlsx(save(wb, tmp_path), input_sheets=INPUT_SHEETS) != []
+    checked = {"input_sheets": INPUT_SHEETS, "house_style": True}
+    assert check_xlsx(save(wb, tmp_path), kinds={"Data!A2:A4": "text"}, **checked) == []
+    assert check_xlsx(save(wb, tmp_path), **checked) != []
 
 
 @pytest.mark.parametrize("break_it, expected", BREAKAGES)
 def test_checker_catches(tmp_path, break_it, expected):
     wb = clean_workbook()
     break_it(wb)
-    problems = check_xlsx(save(wb, tmp_path), input_sheets=INPUT_SHEETS)
+    problems = check_xlsx(save(wb, tmp_path), input_sheets=INPUT_SHEETS, house_style=True)
     assert any(expected in problem for problem in problems), problems
 
 
@@ -565,8 +566,7 @@ def xlsxwriter_workbook(path: Path, *, total_row: bool = False, after_table: Cal
 
 
 def test_clean_xlsxwriter_workbook_passes(tmp_path):
-    path = xlsxwriter_workbook(tmp_path / "x.xlsx")
-    assert check_xlsx(path, input_sheets=INPUT_SHEETS, house_style=False) == []
+    assert check_xlsx(xlsxwriter_workbook(tmp_path / "x.xlsx"), input_sheets=INPUT_SHEETS) == []
 
 
 def test_xlsxwriter_header_overwritten_is_caught(tmp_path):

@@ -536,6 +536,11 @@ def _print_areas(workbook_xml: bytes, pending: list[_PendingRows]) -> bytes:
     return workbook_xml
 
 
+# lga_xl/mot/report_xlsx.py imports this name for its own XlsxWriter charts; the house style's function
+# shows the axes and straightens the lines. (The MOT could call style.explicit_chart_defaults itself.)
+_axes_shown = style.explicit_chart_defaults
+
+
 def _absolute(row: int, col: int) -> str:
     return xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)
 

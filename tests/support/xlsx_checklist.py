@@ -4,7 +4,7 @@ No Excel runs in the tests, so the things that make Excel repair or
 mishandle a workbook, and the things that make it read or print badly, are
 checked by reading the package's XML parts:
 
-    problems = check_xlsx(path, input_sheets=("Cover", "Assessment"), kinds={"Plan!B10": "money"})
+    problems = check_xlsx(path, input_sheets=("Cover", "Assessment"), house_style=True, kinds={"Plan!B10": "money"})
     assert problems == []
 
 Each problem is one readable line naming the part and the thing, e.g.
@@ -12,7 +12,7 @@ Each problem is one readable line naming the part and the thing, e.g.
 ``cell_errors`` covers item 7 on a workbook LibreOffice has recalculated.
 
 Two groups of rules: the compatibility rules (what makes Excel repair a
-file or show ``#NAME?``) and, unless ``house_style=False``, the house
+file or show ``#NAME?``) and, with ``house_style=True``, the house
 style's (every font named; every validation with a prompt and a stop alert;
 every visible sheet set to print A4 one page wide with a print area, an
 orientation, a footer and its table's header repeated; no filter buttons on
@@ -92,14 +92,14 @@ NUMBER_AS_TEXT = re.compile(r"\s*[-+]?£?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\s*%?\
 
 
 def check_xlsx(path: str | Path, input_sheets: Iterable[str] = (), *, kinds: dict[str, str] | None = None,
-               house_style: bool = True) -> list[str]:
+               house_style: bool = False) -> list[str]:
     """Every checklist violation in the workbook at ``path``; [] when clean.
 
     ``input_sheets`` names the sheets an officer types into: when protected
-    and visible they must have at least one unlocked cell.  ``kinds`` maps
-    ranges to value kinds (money cells need a £ format, percentages a %
-    format, and text there may look like a number: a URN).  With
-    ``house_style`` False only the compatibility rules are checked.
+    and visible they must have at least one unlocked cell.  With
+    ``house_style`` the house style's rules are checked too, and ``kinds``
+    maps ranges to value kinds (money cells need a £ format, percentages a
+    % format, and text there may look like a number: a URN).
     """
     book, problems = _open(path)
     if book is None:
