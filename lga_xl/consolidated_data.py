@@ -28,7 +28,7 @@ from .benchmarks import (
     maturity_benchmarks,
     public_sector_benchmarks,
 )
-from .kinds import KINDS, StoreTable
+from .kinds import KINDS, Kind, StoreTable
 from .maturity import load_edition
 from .rating import LABELS
 from .store import ReturnStore, quoted
@@ -38,31 +38,57 @@ _LATEST_SELF = "SELECT id, region FROM latest_returns WHERE kind = 'self-assessm
 # A return without a region (a levy plan may leave it blank) takes its council's self-assessment region.
 _REGION = ("COALESCE(r.region, (SELECT s.region FROM latest_returns s WHERE s.org_key = r.org_key"
            " AND s.kind = 'self-assessment' LIMIT 1)) AS region")
-_LATEST = "CASE WHEN l.id IS NULL THEN 'No' ELSE 'Yes' END AS latest"
+_LATEST = "CASE WHEN l.id IS NULL THEN 0 ELSE 1 END AS latest"
 
 RETURNS_QUERY = f"""
     SELECT r.id AS return_id, r.file_name AS file, r.status, r.kind, r.organisation, r.region, r.org_type,
            r.assessment_type, r.assessment_date, r.tax_year, r.overall_score, r.errors, r.warnings,
-           {_LATEST}, r.imported_at, r.file_path
+           {_LATEST}, substr(replace(r.imported_at, 'T', ' '), 1, 16) AS imported_at, r.file_path
     FROM returns r LEFT JOIN latest_returns l ON l.id = r.id
     ORDER BY r.id"""
 ISSUES_QUERY = """
-    SELECT i.file, i.sheet, i.cell, i.severity, i.code, i.message, r.id AS return_id, r.organisation, r.status
+    SELECT r.file_name AS file, i.sheet, i.cell, i.severity, i.code, i.message, r.id AS return_id, r.organisation,
+           r.status, i.file AS file_path
     FROM issues i JOIN returns r ON r.id = i.return_id
     ORDER BY r.id, i.id"""
 # Columns of the returns table shown beside a kind's own: what tells its returns apart.
 _IDENTITY = {"self-assessment": ("assessment_type", "assessment_date")}
 
+# Value kinds of the columns the consolidated queries add (a kind's own columns carry theirs, from the
+# registry).  Besides the contracts' kinds: "bool" (shown Yes or No everywhere), "path" (a file's place on
+# the importing machine: in the CSV files and DataFrames, not in the workbook one shares), "status" and
+# "severity" (coloured in the workbook).
+COMMON_KINDS = {
+    "return_id": "", "file": "text", "status": "status", "kind": "text", "organisation": "text", "region": "text",
+    "org_type": "text", "assessment_type": "text", "assessment_date": "date", "tax_year": "text",
+    "overall_score": "score", "errors": "whole", "warnings": "whole", "latest": "bool", "imported_at": "text",
+    "file_path": "path", "sheet": "text", "cell": "text", "severity": "severity", "code": "text",
+    "message": "text", "regional_mean": "score", "national_mean": "score", "area": "text", "strand": "text",
+    "councils": "whole",
+}
+YES, NO = "Yes", "No"
+
 
 @dataclass
 class Section:
-    """One table of the consolidated output: snake_case columns, rows, and each column's value kind."""
+    """One table of the consolidated output: snake_case columns, rows, and each column's value kind.
+
+    ``title`` is its sheet in the consolidated workbook (none for the
+    benchmarks, which share one), ``description`` what a row is, for the
+    workbook's About sheet, and ``identity`` the columns that say whose and
+    which a row is (the workbook keeps them at the left, in view and printed).
+    """
 
     name: str
     columns: list[str]
     rows: list[tuple]
     kinds: dict[str, str] = field(default_factory=dict)
-    title: str = ""  # the consolidated workbook's sheet
+    title: str = ""
+    description: str = ""
+    identity: tuple[str, ...] = ()
+
+    def kind_of(self, column: str) -> str:
+        return self.kinds.get(column, "")
 
 
 def kind_query(kind_name: str, table: StoreTable, present: list[str]) -> str:
@@ -75,21 +101,62 @@ def kind_query(kind_name: str, table: StoreTable, present: list[str]) -> str:
             f"WHERE r.status = 'imported' ORDER BY r.org_key, r.id{order}")
 
 
+def describe(workbook_kind: Kind, table: StoreTable) -> str:
+    """What one row of a kind's consolidated table is, for the About sheet.
+
+    Example:
+        >>> from lga_xl.kinds import kind
+        >>> describe(kind("levy-plan"), kind("levy-plan").store_tables[1])
+        'One row per row of the Schools table of each imported schools apprenticeship levy plan.'
+    """
+    if table.description:
+        return table.description
+    what = workbook_kind.title[0].lower() + workbook_kind.title[1:]
+    if table.per_return:
+        return f"One row per imported {what}, with its figures."
+    return f"One row per row of the {table.title} table of each imported {what}."
+
+
 def load_sections(db: str | Path) -> list[Section]:
     """Every consolidated table, benchmarks included, in workbook order."""
     with ReturnStore(db) as store:
         columns, rows = store.query(RETURNS_QUERY)
-        sections = [Section("returns", columns, list(rows), {"assessment_date": "date"}, "Returns")]
-        for kind_name, workbook_kind in KINDS.items():
+        sections = [Section("returns", columns, list(rows), _kinds(columns), "Returns",
+                            "One row per file read, imported or rejected, with its status, its errors and "
+                            "warnings, and whether it is its council's latest return of its kind.",
+                            ("return_id", "file"))]
+        for workbook_kind in KINDS.values():
             for table in workbook_kind.store_tables:
-                columns, rows = store.query(kind_query(kind_name, table, store.columns(table.name)))
-                kinds = {c.name: c.kind for c in table.columns if c.kind}
-                sections.append(Section(table.section_name, columns, list(rows), kinds, table.title))
+                columns, rows = store.query(kind_query(workbook_kind.name, table, store.columns(table.name)))
+                own = {c.name: c.kind or ("whole" if c.sql_type == "INTEGER" else "") for c in table.columns}
+                # A row of a return's table is told apart by the table's first column (a strand, an element...).
+                first = () if table.per_return else tuple(c for c in own if c != "position" and c in columns)[:1]
+                sections.append(Section(table.section_name, columns, list(rows), _kinds(columns, own), table.title,
+                                        describe(workbook_kind, table), ("return_id", "organisation", *first)))
         columns, rows = store.query(ISSUES_QUERY)
-        sections.append(Section("issues", columns, list(rows), title="Issues"))
+        sections.append(Section("issues", columns, list(rows), _kinds(columns), "Issues",
+                                "Every problem found in a file, with its sheet and cell: errors stopped a return "
+                                "being imported, warnings did not. Files that are not workbooks are listed as "
+                                "skipped.", ("file",)))
         benchmarks, maturity = _benchmark_sections(store)
     _add_comparisons(section_map(sections)["ratings"], maturity)
-    return sections + benchmarks
+    sections += benchmarks
+    for section in sections:
+        _yes_or_no(section)
+    return sections
+
+
+def _kinds(columns: Sequence[str], own: dict[str, str] | None = None) -> dict[str, str]:
+    own = own or {}
+    return {column: own.get(column) or COMMON_KINDS.get(column, "") for column in columns}
+
+
+def _yes_or_no(section: Section) -> None:
+    """Yes or No in every yes/no column (the store keeps 1 and 0), so that all outputs say it one way."""
+    flags = [i for i, column in enumerate(section.columns) if section.kind_of(column) == "bool"]
+    if flags:
+        section.rows = [tuple((YES if value else NO) if i in flags and value is not None else value
+                              for i, value in enumerate(row)) for row in section.rows]
 
 
 def _add_comparisons(ratings: Section, maturity: list[MaturityBenchmark]) -> None:
@@ -98,6 +165,7 @@ def _add_comparisons(ratings: Section, maturity: list[MaturityBenchmark]) -> Non
     means = {(b.area, strand): mean for b in maturity for strand, mean in zip(strands, b.strand_means)}
     region, strand = ratings.columns.index("region"), ratings.columns.index("strand")
     ratings.columns += ["regional_mean", "national_mean"]
+    ratings.kinds.update(regional_mean="score", national_mean="score")
     ratings.rows = [row + (means.get((area_of(row[region]), row[strand])), means.get((NATIONAL, row[strand])))
                     for row in ratings.rows]
 
@@ -108,7 +176,7 @@ def _benchmark_sections(store: ReturnStore) -> tuple[list[Section], list[Maturit
         f"SELECT l.id, l.region, s.position, s.score FROM ({_LATEST_SELF}) l "
         "JOIN strand_ratings s ON s.return_id = l.id ORDER BY l.id, s.position"
     )
-    scores: dict[int, list[float]] = defaultdict(list)
+    scores: dict[int, list[float | None]] = defaultdict(list)  # None: a strand not rated yet
     regions: dict[int, str | None] = {}
     for return_id, region, _, score in rows:
         scores[return_id].append(score)
@@ -132,19 +200,32 @@ def _benchmark_sections(store: ReturnStore) -> tuple[list[Section], list[Maturit
 
     return [
         Section("benchmark_scores", ["area", "councils", *strands, "overall_mean"],
-                [(b.area, b.councils, *b.strand_means, b.overall_mean) for b in maturity]),
+                [(b.area, b.councils, *b.strand_means, b.overall_mean) for b in maturity],
+                {"area": "text", "councils": "whole", **dict.fromkeys(strands, "score"), "overall_mean": "score"},
+                description="The mean maturity score by strand, England and each region: each council counts once, by "
+                            "its latest self-assessment; a strand's mean is over the councils rated on it."),
         Section("rating_distribution", ["area", "strand", *LABELS, "councils"],
                 [(b.area, strand, *counts, sum(counts))
-                 for b in maturity for strand, counts in zip(strands, b.distribution)]),
+                 for b in maturity for strand, counts in zip(strands, b.distribution)],
+                {"area": "text", "strand": "text", **dict.fromkeys(LABELS, "whole"), "councils": "whole"},
+                description="How many councils are at each rating, strand by strand (councils rated on the strand)."),
         Section("levy_benchmarks",
-                ["area", "levy_plans", "median_spend_percent", "schools", "schools_engaged", "engaged_percent",
+                ["area", "levy_plans", "median_spend_share", "schools", "schools_engaged", "engaged_share",
                  "median_headroom_statutory"],
-                [(b.area, b.plans, b.median_spend_percent, b.schools, b.schools_engaged, b.engaged_percent,
-                  b.median_headroom_statutory) for b in levy], {"median_headroom_statutory": "money"}),
+                [(b.area, b.plans, b.median_spend_share, b.schools, b.schools_engaged, b.engaged_share,
+                  b.median_headroom_statutory) for b in levy],
+                {"area": "text", "levy_plans": "whole", "median_spend_share": "percent", "schools": "whole",
+                 "schools_engaged": "whole", "engaged_share": "percent", "median_headroom_statutory": "money"},
+                description="Levy plans, England and each region: the median share of funds planned to be spent, "
+                            "and the schools with a planned start."),
         Section("public_sector_benchmarks",
-                ["area", "councils", "median_starts_percent", "headcount", "starts", "starts_percent"],
-                [(b.area, b.councils, b.median_starts_percent, b.headcount, b.starts, b.starts_percent)
-                 for b in public_sector]),
+                ["area", "councils", "median_starts_share", "headcount", "starts", "starts_share"],
+                [(b.area, b.councils, b.median_starts_share, b.headcount, b.starts, b.starts_share)
+                 for b in public_sector],
+                {"area": "text", "councils": "whole", "median_starts_share": "percent", "headcount": "whole",
+                 "starts": "whole", "starts_share": "percent"},
+                description="Public sector figures, England and each region, from each council's latest tracker: "
+                            "apprenticeship starts as a share of headcount."),
     ], maturity
 
 

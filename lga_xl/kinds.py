@@ -61,6 +61,7 @@ class StoreTable:
     rows: Callable[[Any], Iterable[Any]] | None = None
     section: str = ""  # its name among the consolidated tables (CSV file, DataFrame); the table's name if blank
     title: str = ""  # its sheet in the consolidated workbook
+    description: str = ""  # what a row is, for the consolidated workbook's About sheet (a default is made if blank)
 
     @property
     def section_name(self) -> str:
@@ -116,9 +117,18 @@ def model_columns(model: type, names: Iterable[str] | None = None, *, rename: di
         annotation = fields[name].annotation
         sql_type = _sql_type(annotation)
         if sql_type is not None:
-            kind_of = kinds.get(name) or ("date" if dt.date in typing.get_args(annotation) + (annotation,) else "")
+            kind_of = kinds.get(name) or _value_kind(annotation)
             columns.append(StoreColumn(rename.get(name, name), sql_type, _getter(name), kind_of))
     return tuple(columns)
+
+
+def _value_kind(annotation: Any) -> str:
+    """The value kind a field's type alone tells (dates, yes/no, whole numbers); "" when it does not."""
+    options = typing.get_args(annotation) + (annotation,)
+    for scalar, kind_of in ((bool, "bool"), (dt.date, "date"), (int, "whole")):  # bool first: it is an int
+        if scalar in options:
+            return kind_of
+    return ""
 
 
 def contract_columns(contract: Contract, model: type, *, skip: Iterable[str] = ()) -> tuple[StoreColumn, ...]:
@@ -198,17 +208,18 @@ def _self_assessment_store(kind: Kind) -> tuple[StoreTable, ...]:
 
     ratings = (
         StoreColumn("position", "INTEGER", lambda pair: pair[0]),
-        *(StoreColumn(c.name, c.sql_type, lambda pair, get=c.get: get(pair[1])) for c in (
-            StoreColumn("strand", "TEXT", _getter("strand")),
-            StoreColumn("current", "TEXT", _getter("current")),
-            StoreColumn("score", "REAL", _getter("score")),
-            StoreColumn("target", "TEXT", _getter("target")),
-            StoreColumn("target_score", "REAL", _getter("target_score")),
-            StoreColumn("gap", "REAL", _getter("gap")),
-            StoreColumn("plus_rule", "TEXT", _getter("plus_rule")),
-            *(StoreColumn(f"{level.lower()}_{count}", "INTEGER", level_count(index, count))
+        *(StoreColumn(c.name, c.sql_type, lambda pair, get=c.get: get(pair[1]), c.kind) for c in (
+            StoreColumn("strand", "TEXT", _getter("strand"), "text"),
+            StoreColumn("current", "TEXT", _getter("current"), "text"),  # "Not rated" until the strand is answered
+            StoreColumn("score", "REAL", _getter("score"), "score"),  # NULL while not rated
+            StoreColumn("target", "TEXT", _getter("target"), "choice"),
+            StoreColumn("target_score", "REAL", _getter("target_score"), "score"),
+            StoreColumn("gap", "REAL", _getter("gap"), "score"),
+            StoreColumn("plus_rule", "TEXT", _getter("plus_rule"), "text"),
+            *(StoreColumn(f"{level.lower()}_{count}", "INTEGER", level_count(index, count), "whole")
               for index, level in enumerate(SCORED_LEVELS) for count in ("achieved", "applicable")),
-            StoreColumn("unanswered", "INTEGER", lambda strand: sum(level.unanswered for level in strand.levels)),
+            StoreColumn("unanswered", "INTEGER", lambda strand: sum(level.unanswered for level in strand.levels),
+                        "whole"),
         )),
     )
     elements = (
@@ -222,9 +233,12 @@ def _self_assessment_store(kind: Kind) -> tuple[StoreTable, ...]:
                                skip=("organisation", "region", "assessment_type", "assessment_date"))
     return (
         StoreTable("strand_ratings", ratings, lambda result: enumerate(result.strands, start=1), "ratings",
-                   "Ratings"),
+                   "Ratings", "One row per strand of each imported self-assessment: its rating and score "
+                   "(Not rated, with no score, until one of its elements has a status), target, gap, the counts "
+                   "behind it, and the regional and national mean score."),
         StoreTable("element_statuses", elements, lambda result: enumerate(result.elements, start=1), "elements",
-                   "Elements"),
+                   "Elements", "One row per scored element of each imported self-assessment, with its "
+                   "status (blank when not answered) and evidence."),
         StoreTable("self_assessments", summary),
     )
 
@@ -242,7 +256,7 @@ def _levy_plan_store(kind: Kind) -> tuple[StoreTable, ...]:
     summary = (
         *contract_columns(kind.current, kind.model, skip=("organisation", "region")),
         StoreColumn("spend_share", "REAL",  # planned in-year spend as a share of the funds entering
-                    lambda plan: float(plan.planned_spend / plan.funds_in) if plan.funds_in else None),
+                    lambda plan: float(plan.planned_spend / plan.funds_in) if plan.funds_in else None, "percent"),
         StoreColumn("schools", "INTEGER", lambda plan: len(council_schools(plan))),  # in the council's levy
         StoreColumn("schools_engaged", "INTEGER", engaged),  # of those, with at least one planned start
         StoreColumn("planned_starts", "INTEGER", lambda plan: len(plan.planned_starts)),
@@ -301,11 +315,13 @@ def _tracker_store(kind: Kind) -> tuple[StoreTable, ...]:
 
 
 def _describe_self_assessment(result: Any) -> list[str]:
+    overall = "no strand rated yet" if result.overall_score is None else f"overall score {result.overall_score:.2f}"
     lines = [f"{result.organisation or '(no name)'} ({result.region or 'no region'}), "
-             f"{result.assessment_type or '?'} assessment, overall score {result.overall_score:.2f}"]
+             f"{result.assessment_type or '?'} assessment, {overall}"]
     for strand in result.strands:
         target = f"target {strand.target}" if strand.target else "no target"
-        lines.append(f"  {strand.strand:45} {strand.current:13} {strand.score:.1f}  {target}")
+        score = "   " if strand.score is None else f"{strand.score:.1f}"
+        lines.append(f"  {strand.strand:45} {strand.current:13} {score}  {target}")
     return lines
 
 

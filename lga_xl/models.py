@@ -57,14 +57,16 @@ class LevelCounts(BaseModel):
 
 
 class StrandRating(BaseModel):
+    """A strand's rating; ``current`` is "Not rated" and ``score`` None until one of its elements has a status."""
+
     model_config = ConfigDict(frozen=True)
 
     strand: str
     current: str
-    score: float
+    score: float | None
     target: str | None
     target_score: float | None
-    gap: float | None  # target score minus current score
+    gap: float | None  # target score minus current score (None without a target or a rating)
     plus_rule: str | None  # "half", "spread" or None
     levels: list[LevelCounts]
 
@@ -89,7 +91,7 @@ class SelfAssessment(WorkbookResultBase):
     assessment_type: str | None
     assessor: str | None
     assessment_date: dt.date | None
-    overall_score: float
+    overall_score: float | None  # the mean of the rated strands' scores; None while none is rated
     strands: list[StrandRating]
     elements: list[ElementAnswer]
 

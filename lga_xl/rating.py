@@ -9,6 +9,8 @@ applicable >= 1 and achieved == applicable.  The base rating is the highest
 complete level (Early when none is).  A ``+`` is added below Mature when the
 next level up has half or more of its elements achieved (rule "half"), or
 when two or more levels above the base each have an achievement ("spread").
+A strand none of whose scored elements has a status yet is ``Not rated``,
+with no score: a blank form says nothing about a council.
 
 Example:
     >>> rate([LevelCount(5, 5), LevelCount(7, 4), LevelCount(9, 0)]).label
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 
 from .text import squash
@@ -26,6 +29,7 @@ from .text import squash
 LEVELS = ("Early", "Developing", "Maturing", "Mature")
 SCORED_LEVELS = LEVELS[1:]
 LABELS = ("Early", "Early +", "Developing", "Developing +", "Maturing", "Maturing +", "Mature")
+NOT_RATED = "Not rated"  # what a strand shows until one of its scored elements has a status; no score
 
 
 class Status(str, Enum):
@@ -91,10 +95,15 @@ def parse_status(value: object) -> ParsedStatus:
 
 @dataclass(frozen=True)
 class LevelCount:
-    """Counts for one scored level of one strand."""
+    """Counts for one scored level of one strand.
+
+    ``answered``: elements with any of the four statuses (None: not counted,
+    and then the level is taken as answered).
+    """
 
     applicable: int  # elements not marked Not applicable (blank counts)
     achieved: int
+    answered: int | None = None
 
     @property
     def complete(self) -> bool:
@@ -103,27 +112,45 @@ class LevelCount:
 
 @dataclass(frozen=True)
 class Rating:
-    """A strand's rating: ``label`` such as 'Developing +', ``score`` 1 to 4."""
+    """A strand's rating: ``label`` such as 'Developing +', ``score`` 1 to 4.
+
+    A strand with no answer yet has the label :data:`NOT_RATED`, and ``score``
+    and ``base_level`` None.
+    """
 
     label: str
-    score: float
-    base_level: str
+    score: float | None
+    base_level: str | None
     plus_rule: str | None  # "half", "spread" or None
 
     @property
     def plus(self) -> bool:
         return self.plus_rule is not None
 
+    @property
+    def rated(self) -> bool:
+        return self.score is not None
+
+
+UNRATED = Rating(label=NOT_RATED, score=None, base_level=None, plus_rule=None)
+
 
 def rate(counts: Sequence[LevelCount]) -> Rating:
     """Rate one strand from its Developing, Maturing and Mature counts.
 
+    Counts that say no element was answered (``answered`` 0 on every level)
+    give :data:`UNRATED`.
+
     Example:
         >>> rate([LevelCount(5, 5), LevelCount(7, 1), LevelCount(9, 1)])
         Rating(label='Developing +', score=2.5, base_level='Developing', plus_rule='spread')
+        >>> rate([LevelCount(5, 0, answered=0), LevelCount(7, 0, answered=0), LevelCount(9, 0, answered=0)]).label
+        'Not rated'
     """
     if len(counts) != len(SCORED_LEVELS):
         raise ValueError(f"expected counts for {len(SCORED_LEVELS)} scored levels, got {len(counts)}")
+    if all(c.answered == 0 for c in counts):
+        return UNRATED
     # base: 0 = Early, 1 = Developing, 2 = Maturing, 3 = Mature
     base = max((i + 1 for i, c in enumerate(counts) if c.complete), default=0)
     rule = None
@@ -147,10 +174,11 @@ def count_levels(pairs: Iterable[tuple[str, Status | None]]) -> list[LevelCount]
         >>> developing, maturing, mature = count_levels([("Developing", Status.ACHIEVED), ("Developing", None),
         ...                                              ("Maturing", Status.NOT_APPLICABLE)])
         >>> developing, maturing
-        (LevelCount(applicable=2, achieved=1), LevelCount(applicable=0, achieved=0))
+        (LevelCount(applicable=2, achieved=1, answered=1), LevelCount(applicable=0, achieved=0, answered=1))
     """
     applicable = dict.fromkeys(SCORED_LEVELS, 0)
     achieved = dict.fromkeys(SCORED_LEVELS, 0)
+    answered = dict.fromkeys(SCORED_LEVELS, 0)
     for level, status in pairs:
         if level not in applicable:
             if level == LEVELS[0]:
@@ -160,7 +188,9 @@ def count_levels(pairs: Iterable[tuple[str, Status | None]]) -> list[LevelCount]
             applicable[level] += 1
         if status is Status.ACHIEVED:
             achieved[level] += 1
-    return [LevelCount(applicable[lv], achieved[lv]) for lv in SCORED_LEVELS]
+        if status is not None:
+            answered[level] += 1
+    return [LevelCount(applicable[lv], achieved[lv], answered[lv]) for lv in SCORED_LEVELS]
 
 
 def rate_statuses(levels: Iterable[str], statuses: Iterable[object]) -> Rating:
@@ -172,6 +202,8 @@ def rate_statuses(levels: Iterable[str], statuses: Iterable[object]) -> Rating:
     Example:
         >>> rate_statuses(["Developing"] * 3, ["Achieved", "achieved", None]).label
         'Early +'
+        >>> rate_statuses(["Developing"] * 3, [None, " ", ""]).label
+        'Not rated'
     """
     return rate(count_levels((lv, parse_status(st).status) for lv, st in zip(levels, statuses, strict=True)))
 
@@ -200,3 +232,22 @@ def score_label(score: float) -> str:
     if index != int(index) or not 0 <= index < len(LABELS):
         raise ValueError(f"{score!r} is not a rating score; use 1, 1.5, 2, 2.5, 3, 3.5 or 4")
     return LABELS[int(index)]
+
+
+def overall_score(scores: Iterable[float | None]) -> float | None:
+    """A council's overall score: the mean of its rated strands' scores, to 2 places; None when none is rated.
+
+    Rounded half away from zero, as Excel's ROUND does (the workbook shows
+    ``ROUND(AVERAGE(scores),2)``, and AVERAGE skips the blank scores of
+    strands not rated yet); Python's ``round`` would round 1.125 down.
+
+    Example:
+        >>> overall_score([2.0, 2.5, None, 3.0, 2.0])  # 9.5 / 4 = 2.375
+        2.38
+        >>> overall_score([None] * 5) is None
+        True
+    """
+    rated = [Decimal(repr(score)) for score in scores if score is not None]
+    if not rated:
+        return None
+    return float((sum(rated) / len(rated)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))

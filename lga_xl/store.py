@@ -19,7 +19,7 @@ Example:
     >>> import tempfile, pathlib
     >>> with ReturnStore(pathlib.Path(tempfile.mkdtemp()) / "returns.sqlite") as store:
     ...     store.table_counts()["returns"], store.schema_version
-    (0, 2)
+    (0, 3)
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from typing import Any
 from . import __version__
 from .kinds import KINDS, StoreTable
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 BASE_SCHEMA = """
 CREATE TABLE import_runs (
@@ -98,8 +98,19 @@ def _to_2(db: sqlite3.Connection) -> None:
         db.execute(f"ALTER TABLE issues ADD COLUMN {column} {sql_type}")
 
 
+def _to_3(db: sqlite3.Connection) -> None:
+    """2 -> 3: a strand not rated yet has no score, which 0.1.0's strand_ratings (score NOT NULL) cannot hold."""
+    found = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'strand_ratings'").fetchone()
+    if found is None or "score REAL NOT NULL" not in found[0]:
+        return
+    db.execute("ALTER TABLE strand_ratings RENAME TO strand_ratings_2")
+    db.execute(found[0].replace("score REAL NOT NULL", "score REAL"))  # same columns, in the same order
+    db.execute("INSERT INTO strand_ratings SELECT * FROM strand_ratings_2")
+    db.execute("DROP TABLE strand_ratings_2")
+
+
 # Migration to each schema version from the one before it.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_2}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_2, 3: _to_3}
 
 # Columns written by ReturnStore.add, in table order (the rest are filled by the store).
 RETURN_FIELDS = (

@@ -145,7 +145,7 @@ _STRAND_DOC = 'Optional: the strand to rate, e.g. "Engagement"'
 @arg("strands", ndim=2, doc=_STRANDS_DOC)
 @arg("strand", doc=_STRAND_DOC)
 def MATURITY_RATING(levels, statuses, strands=None, strand=None):
-    """Maturity rating of a strand, Early to Mature, from its elements' levels and statuses.
+    """Maturity rating of a strand, Not rated or Early to Mature, from its elements' levels and statuses.
 
     =MATURITY_RATING(Elements[Level], Elements[Status], Elements[Strand], "Engagement")
     Without strands and strand it rates every row given.
@@ -159,7 +159,7 @@ def MATURITY_RATING(levels, statuses, strands=None, strand=None):
 @arg("strands", ndim=2, doc=_STRANDS_DOC)
 @arg("strand", doc=_STRAND_DOC)
 def MATURITY_SCORE(levels, statuses, strands=None, strand=None):
-    """Maturity score of one strand, 1 (Early) to 4 (Mature) in halves; arguments as MATURITY_RATING.
+    """Maturity score of one strand, 1 (Early) to 4 (Mature) in halves, blank while it is not rated.
 
     =MATURITY_SCORE(Elements[Level], Elements[Status], Elements[Strand], "Engagement")
     """

@@ -98,26 +98,64 @@ def test_store_holds_the_ratings_and_elements_of_every_imported_return(imported)
     assert counts["levy_plans"] == GOOD_LEVY_PLANS + 1 + 2  # the two rejected plans keep their contents
 
 
-def test_consolidated_workbook_has_every_good_return(imported):
-    report, files = imported
-    wb = openpyxl.load_workbook(report.workbook_path, read_only=True)
+def table_of(ws) -> list[dict]:
+    """The rows of the sheet's one table, as heading -> cell."""
+    (table,) = ws.tables.values()
+    header, *rows = ws[table.ref]
+    return [{h.value: cell for h, cell in zip(header, row)} for row in rows]
+
+
+@pytest.fixture(scope="module")
+def consolidated(imported):
+    report, _ = imported
+    return openpyxl.load_workbook(report.workbook_path)
+
+
+def test_consolidated_workbook_has_every_good_return(imported, consolidated):
+    _, files = imported
+    wb = consolidated
     assert wb.sheetnames == ["About", "Returns", "Ratings", "Elements", "Levy plans", "Schools", "Planned starts",
                              "Transfers", "Role maps", "Roles", "Trackers", "Targets", "Actions", "Public sector",
                              "Issues", "Benchmarks"]
-    returns = list(wb["Returns"].iter_rows(values_only=True))
-    header = returns[0]
-    by_file = {row[header.index("File")]: row[header.index("Status")] for row in returns[1:]}
+    by_file = {row["File"].value: row["Status"].value for row in table_of(wb["Returns"])}
     assert all(by_file[p.name] == "imported" for p in files["good"])
     assert all(by_file[name] == "rejected" for name in BAD_FILES)
-    ratings = list(wb["Ratings"].iter_rows(values_only=True))
-    assert len(ratings) - 1 == 5 * (len(files["good"]) - GOOD_LEVY_PLANS + len(ODD_FILES) - 1)
-    plans = list(wb["Levy plans"].iter_rows(values_only=True))
-    assert len(plans) - 1 == GOOD_LEVY_PLANS + 1
-    issues = list(wb["Issues"].iter_rows(values_only=True))
-    issue_header = issues[0]
-    issue_codes = {(Path(r[0]).name, r[issue_header.index("Code")]) for r in issues[1:]}
+    assert len(table_of(wb["Ratings"])) == 5 * (len(files["good"]) - GOOD_LEVY_PLANS + len(ODD_FILES) - 1)
+    assert len(table_of(wb["Levy plans"])) == GOOD_LEVY_PLANS + 1
+    issue_codes = {(row["File"].value, row["Code"].value) for row in table_of(wb["Issues"])}
     assert {(name, code) for name, code in BAD_FILES.items()} <= issue_codes
     assert {(name, "skipped-file") for name in SKIPPED_FILES} <= issue_codes
+
+
+def test_consolidated_workbook_says_yes_or_no_and_keeps_numbers_as_numbers(consolidated):
+    wb = consolidated
+    assert {row["Latest"].value for row in table_of(wb["Returns"])} == {"Yes", "No"}
+    assert {row["In council levy"].value for row in table_of(wb["Schools"])} <= {"Yes", "No"}
+    assert {row["Latest"].value for row in table_of(wb["Schools"])} <= {"Yes", "No"}
+    about = {row[0].value: row[1].value for row in wb["About"].iter_rows(min_row=3, max_row=7)}
+    assert isinstance(about["Returns in the store"], int) and isinstance(about["Rejected (see Issues)"], int)
+    assert about["From the store"] == "returns.sqlite"  # the file's name, not a folder on the importing machine
+    assert not any(isinstance(c.value, str) and "/" in c.value and c.value.endswith(".xlsx")
+                   for ws in wb for row in ws.iter_rows() for c in row)  # no paths anywhere
+
+
+def test_consolidated_formats_follow_the_column_kinds(consolidated):
+    plans = table_of(consolidated["Levy plans"])
+    assert {row["Annual levy"].number_format for row in plans} == {"£#,##0.00"}
+    assert {row["Planned spend share"].number_format for row in plans} == {"0.0%"}
+    assert {row["Plan start"].number_format for row in plans} == {"dd/mm/yyyy"}
+    ratings = table_of(consolidated["Ratings"])
+    assert {row["Current score"].number_format for row in ratings} == {"0.0"}
+    assert {row["Developing achieved"].number_format for row in ratings} == {"#,##0"}
+
+
+def test_errors_and_warnings_are_coloured_differently(consolidated):
+    fills = {}
+    for row in table_of(consolidated["Issues"]):
+        fills.setdefault(row["Severity"].value, set()).add(row["Severity"].fill.fgColor.rgb)
+    assert set(fills) == {"error", "warning"}
+    assert all(len(colours) == 1 for colours in fills.values())
+    assert fills["error"] != fills["warning"]
 
 
 def test_reimporting_the_same_folder_adds_nothing(corpus, imported):
@@ -241,3 +279,5 @@ def test_the_library_call_returns_the_consolidated_tables_as_dataframes(imported
     england = frames["benchmark_scores"].set_index("area").loc["England"]
     assert england["councils"] == frames["returns"].query("kind == 'self-assessment' and status == 'imported' "
                                                           "and latest == 'Yes' and assessment_type == 'Self'").shape[0]
+    assert set(frames["schools"]["in_council_levy"]) <= {"Yes", "No"}  # as in the workbook and the CSV files
+    assert frames["returns"]["file_path"].str.endswith(".xlsx").any()  # the data keeps where each file was

@@ -179,6 +179,10 @@ def test_a_store_from_release_0_1_0_upgrades_in_place_and_takes_a_further_import
     new = new_self_assessment(tmp_path / "new.xlsx", org_name="Newshire", region="London")
     assert import_returns([new], db=db).counts == {"read": 1, "imported": 1, "unchanged": 0, "rejected": 0,
                                                    "skipped": 0}
+    with ReturnStore(db) as store:  # a blank return: its strands are not rated, with no score
+        _, rows = store.query("SELECT s.current, s.score FROM strand_ratings s JOIN returns r ON r.id = s.return_id "
+                              "WHERE r.organisation = 'Newshire'")
+        assert list(rows) == [("Not rated", None)] * 5
 
 
 def sha(path: Path) -> str:

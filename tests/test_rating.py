@@ -6,12 +6,14 @@ from hypothesis import strategies as st
 
 from lga_xl.rating import (
     LABELS,
+    NOT_RATED,
     STATUSES,
     LevelCount,
     Status,
     StatusError,
     count_levels,
     label_score,
+    overall_score,
     parse_status,
     rate,
     rate_statuses,
@@ -71,9 +73,34 @@ def test_counting_ignores_not_applicable_and_early():
         ("Developing", None),
         ("Maturing", Status.IN_PROGRESS),
     ]
-    assert count_levels(pairs) == [LevelCount(2, 1), LevelCount(1, 0), LevelCount(0, 0)]
+    assert count_levels(pairs) == [LevelCount(2, 1, answered=2), LevelCount(1, 0, answered=1),
+                                   LevelCount(0, 0, answered=0)]
     with pytest.raises(ValueError, match="not a level"):
         count_levels([("Advanced", Status.ACHIEVED)])
+
+
+def test_a_strand_without_an_answer_is_not_rated_and_has_no_score():
+    blank = rate_statuses(["Developing", "Maturing", "Mature"], [None, "", "  "])
+    assert (blank.label, blank.score, blank.base_level, blank.rated) == (NOT_RATED, None, None, False)
+    # one answer of any kind rates the strand, Not applicable included
+    for status in STATUSES:
+        rating = rate_statuses(["Developing", "Maturing", "Mature"], [None, status, None])
+        assert rating.rated and rating.label in LABELS, status
+    # counts that do not say what was answered are rated as before
+    assert rate([LevelCount(5, 0), LevelCount(7, 0), LevelCount(9, 0)]).label == "Early"
+    with pytest.raises(ValueError):
+        label_score(NOT_RATED)  # not a rating anyone can aim for
+
+
+@pytest.mark.parametrize(("scores", "overall"), [
+    ([2.0, 2.5, 2.0, 3.0, 2.0], 2.3),
+    ([1.0, 1.0, 1.5, None, None], 1.17),  # the mean of the rated strands only
+    ([1.0, 1.0, 1.0, 1.5, None], 1.13),  # 1.125: half away from zero, as Excel's ROUND
+    ([None, 4.0, None, None, None], 4.0),
+    ([None] * 5, None),
+])
+def test_overall_score_is_the_mean_of_the_rated_strands(scores, overall):
+    assert overall_score(scores) == overall
 
 
 def test_labels_and_scores_round_trip():
@@ -138,8 +165,10 @@ status_lists = st.tuples(
 
 
 def _score(levels):
+    """The strand's score; 0 while it is not rated (below Early, for ordering)."""
     pairs = [(name, status) for name, statuses in zip(("Developing", "Maturing", "Mature"), levels) for status in statuses]
-    return rate(count_levels(pairs)).score
+    score = rate(count_levels(pairs)).score
+    return 0 if score is None else score
 
 
 @given(status_lists, st.data())
@@ -155,4 +184,5 @@ def test_achieving_one_more_element_never_lowers_the_score(levels, data):
 
 @given(status_lists)
 def test_score_is_always_a_label_score(levels):
-    assert _score(levels) in {label_score(label) for label in LABELS}
+    answered = any(status is not None for statuses in levels for status in statuses)
+    assert _score(levels) in ({label_score(label) for label in LABELS} if answered else {0})

@@ -33,6 +33,7 @@ from lga_xl.standards import load_standards, sample_export
 from lga_xl.usertext import UserRowsError, UserTextError
 from lga_xl.writers import style
 from lga_xl.writers.role_map import RoleEntry, load_roles_csv, new_role_map
+from tests.test_bulk_import import table_of
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "roles.csv"
@@ -302,12 +303,9 @@ def test_role_maps_are_stored_and_consolidated_on_roles_sheets(tmp_path):
     wb = openpyxl.load_workbook(report.workbook_path)
     assert {"Role maps", "Roles"} <= set(wb.sheetnames)
     maps = [read_role_map(returns / name) for name in ("a.xlsx", "b.xlsx")]
-    roles_sheet = wb["Roles"]
-    header = [cell.value for cell in roles_sheet[1]]
-    rows = list(roles_sheet.iter_rows(min_row=2, values_only=True))
+    rows = table_of(wb["Roles"])
     assert len(rows) == sum(len(m.roles) for m in maps)
-    standard = header.index("Standard")
-    assert sorted(str(row[standard]) for row in rows) == sorted(str(r.standard) for m in maps for r in m.roles)
+    assert sorted(str(row["Standard"].value) for row in rows) == sorted(str(r.standard) for m in maps for r in m.roles)
     assert report.frames["roles"].shape[0] == len(rows) and report.frames["role_maps"].shape[0] == 2
 
 

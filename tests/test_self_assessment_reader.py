@@ -8,6 +8,7 @@ import zipfile
 import openpyxl
 import pytest
 
+from lga_xl.contracts.self_assessment import RATINGS
 from lga_xl.issues import WorkbookError
 from lga_xl.maturity import load_edition
 from lga_xl.readers import read_workbook, validate
@@ -22,6 +23,11 @@ TARGETS = {s: "Mature" for s in MODEL.strand_names}
 def element_row(element_id: str) -> int:
     """Worksheet row of an element in a freshly generated workbook."""
     return 5 + [e.id for e in MODEL.scored_elements].index(element_id)
+
+
+def ratings_cell(key: str, strand: str) -> str:
+    """A cell of the Ratings table on a strand's row."""
+    return RATINGS.cell(key, RATINGS.first_row + MODEL.strand_names.index(strand))
 
 
 def make(tmp_path, name="return.xlsx", **overrides):
@@ -72,7 +78,26 @@ def test_ratings_are_recomputed_from_statuses(tmp_path):
     assert (lc.current, lc.score, lc.plus_rule) == ("Early +", 1.5, "half")
     assert lc.levels[0].model_dump() == {"level": "Developing", "elements": 5, "achieved": 3, "in_progress": 0,
                                          "not_started": 1, "not_applicable": 0, "unanswered": 1}
-    assert result.overall_score == round((1.5 + 1 + 1 + 1 + 1) / 5, 2)
+    # the other strands have no answer: not rated, and left out of the overall score
+    assert [(s.current, s.score, s.gap) for s in result.strands[1:]] == [("Not rated", None, None)] * 4
+    assert result.overall_score == 1.5
+
+
+def test_a_blank_return_rates_nothing(tmp_path):
+    result = read_self_assessment(make(tmp_path, answers={}))
+    assert [(s.current, s.score, s.plus_rule, s.gap) for s in result.strands] == [("Not rated", None, None, None)] * 5
+    assert result.overall_score is None
+    assert "target-below-current" not in codes(result)  # a target is never below a rating that is not there
+    printed = result.model_dump(mode="json")
+    assert printed["overall_score"] is None and {s["score"] for s in printed["strands"]} == {None}
+    assert {s["current"] for s in printed["strands"]} == {"Not rated"}
+
+
+def test_one_answer_of_any_kind_rates_the_strand(tmp_path):
+    result = read_self_assessment(make(tmp_path, answers={"EN-MA3": "Not started"}, targets={}))
+    engagement = result.strands[4]
+    assert (engagement.current, engagement.score) == ("Early", 1.0)
+    assert result.overall_score == 1.0
 
 
 @pytest.mark.parametrize(
@@ -162,7 +187,8 @@ def test_target_problems(tmp_path, target, code, severity):
     targets["Workforce Development"] = target
     result = read_self_assessment(make(tmp_path, targets=targets))
     [issue] = result.issues
-    assert (issue.sheet, issue.cell, issue.code, issue.severity) == ("Summary", "D9", code, severity)
+    where = ratings_cell("target", "Workforce Development")
+    assert (issue.sheet, issue.cell, issue.code, issue.severity) == ("Summary", where, code, severity)
 
 
 def test_a_complete_higher_level_over_an_open_lower_level_is_a_warning(tmp_path):
@@ -209,13 +235,15 @@ def test_table_moved_to_a_renamed_sheet_still_reads(tmp_path):
 
 
 def test_a_formula_typed_over_is_a_warning(tmp_path):
+    current = ratings_cell("current", "Workforce Development")
+
     def overwrite(wb):
-        wb["Summary"]["B9"] = "Mature"
+        wb["Summary"][current] = "Mature"
 
     answers = {k: v for k, v in ALL_DONE.items() if not k.startswith("WD-")}
     result = read_self_assessment(tamper(make(tmp_path, answers=answers), overwrite))
-    assert ("Summary", "B9", "cached-value-mismatch") in located(result)
-    assert result.strands[2].current == "Early"
+    assert ("Summary", current, "cached-value-mismatch") in located(result)
+    assert result.strands[2].current == "Not rated"
 
 
 def test_deleted_summary_sheet_is_refused(tmp_path):

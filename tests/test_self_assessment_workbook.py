@@ -6,7 +6,7 @@ import openpyxl
 from click.testing import CliRunner
 
 from lga_xl.cli import main
-from lga_xl.contracts.self_assessment import ELEMENTS, TEMPLATE_VERSION
+from lga_xl.contracts.self_assessment import ELEMENTS, RATINGS, TEMPLATE_VERSION
 from lga_xl.maturity import load_edition
 from lga_xl.rating import LABELS, STATUSES
 from lga_xl.reference import REGIONS
@@ -68,11 +68,11 @@ def test_cover_fields_are_defined_names(tmp_path):
 def test_ratings_table_holds_formulas_and_a_target_dropdown(tmp_path):
     wb = open_written(tmp_path)
     rows = table_rows(wb["Summary"], "Ratings")
-    assert rows[0][:4] == ["Strand", "Current", "Score", "Target"]
+    assert rows[0][:4] == ["Strand", "Current rating", "Current score", "Target rating"]
     assert [r[0] for r in rows[1:]] == list(MODEL.strand_names)
     assert all(str(r[1]).startswith("=") and str(r[2]).startswith("=") for r in rows[1:])
     [dv] = [dv for dv in wb["Summary"].data_validations.dataValidation if dv.formula1 == "LabelList"]
-    assert str(dv.sqref) == "D7:D11"
+    assert str(dv.sqref) == RATINGS.column_cells("target")
     sheet, ref = next(wb.defined_names["LabelList"].destinations)
     assert [c.value for row in wb[sheet][ref.replace("$", "")] for c in row] == list(LABELS)
     assert wb["Summary"]._charts, "the current-vs-target chart is missing"
@@ -102,11 +102,38 @@ def test_instructions_explain_the_plus_and_what_to_send(tmp_path):
     ws = open_written(tmp_path)["Instructions"]
     text = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
     assert "'+'" in text and "half or more" in text and "send it to your LGA adviser" in text
-    assert wb_first_sheet(tmp_path) == "Instructions"
+    assert "Not rated" in text  # what a blank strand shows, explained
+    wb = open_written(tmp_path)
+    assert wb.sheetnames[0] == wb.active.title == "Instructions"
+    assert [ws.title for ws in wb.worksheets if ws.sheet_view.tabSelected] == ["Instructions"]
 
 
-def wb_first_sheet(tmp_path):
-    return open_written(tmp_path).sheetnames[0]
+def test_the_key_on_the_first_sheet_explains_the_colours(tmp_path):
+    ws = open_written(tmp_path)["Instructions"]
+    key = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(3, 7)}
+    assert key["Yellow"] == "Type here" and key["Green"] == "Worked out for you"
+
+
+def test_an_external_assessment_is_titled_as_one(tmp_path):
+    wb = open_written(tmp_path, assessment_type="External")
+    assert wb.properties.title == "Apprenticeships Maturity Model: external assessment"
+    assert wb["Instructions"]["A1"].value == wb.properties.title
+    assert "external assessment" in wb["Assessment"].oddFooter.left.text
+    # the Cover's title follows the assessment type, should an officer change it
+    assert wb["Cover"]["A1"].value.startswith('=IF(AssessmentType="External",')
+    assert open_written(tmp_path).properties.title == "Apprenticeships Maturity Model: self-assessment"
+
+
+def test_every_input_explains_itself_when_selected(tmp_path):
+    wb = open_written(tmp_path)
+    inputs = 0
+    for ws in wb.worksheets:
+        prompted = {cell for dv in ws.data_validations.dataValidation if dv.prompt
+                    for cell_range in dv.sqref.ranges for cell in cell_range.cells}
+        unlocked = {(c.row, c.column) for row in ws.iter_rows() for c in row if c.protection.locked is False}
+        assert unlocked <= prompted, (ws.title, sorted(unlocked - prompted))
+        inputs += len(unlocked)
+    assert inputs == 6 + 2 * 83 + 5  # the cover, a status and evidence per element, a target per strand
 
 
 def test_organisation_names_that_look_like_formulas_stay_text(tmp_path):

@@ -99,7 +99,9 @@ def test_blank_statuses_count_as_not_answered_and_empty_rows_are_skipped():
         with_blanks = [blank if status == "Not started" else status for status in statuses]
         # a range that runs past the table: trailing rows with neither level nor status
         assert MATURITY_RATING(as_column(levels + [None, ""]), as_column(with_blanks + [blank, None])) == "Developing +"
-    assert MATURITY_RATING(as_column([None, ""]), as_column([None, None])) == "Early"
+    # a strand with no answer yet is not rated, and has no score (an empty cell)
+    assert MATURITY_RATING(as_column([None, "", "Mature"]), as_column([None, None, " "])) == "Not rated"
+    assert MATURITY_SCORE(as_column(["Developing", "Mature"]), as_column([None, ""])) is None
 
 
 def test_early_rows_are_ignored_like_the_library():

@@ -1,31 +1,46 @@
-"""The Maturity Model self-assessment workbook's contract.
+"""The Maturity Model self-assessment workbook's contract, template versions 1.0 and 2.0.
+
+Template 2.0 (written since lga_xl 0.2):
 
 * ``Cover``: the cover fields as workbook-level names (OrgName, OrgType,
   Region, AssessmentType, AssessorName, AssessmentDate).
 * ``Assessment``: table ``Elements`` (ID, Strand, Level, Element, Status,
   Evidence), one row per scored element in model order; Status is a dropdown
   of the four statuses.  The Early descriptors are listed below the table.
-* ``Summary``: table ``Ratings`` (Strand, Current, Score, Target, then the gap
-  and the counts per level), Current and Score being formulas of the rating
-  rule (:mod:`lga_xl.rating`); OverallScore is a named result.
+* ``Summary``: the named results OverallScore (the mean of the rated strands),
+  StrandsRated and ElementsNotAnswered, then table ``Ratings`` (Strand,
+  Current rating, Current score, Target rating, then the target score, the
+  gap and the counts per level), the current rating and score being formulas
+  of the rating rule (:mod:`lga_xl.rating`).  A strand with no answer yet
+  shows "Not rated" and no score.
 * Hidden ``lga_xl`` sheet: kind, template version and model edition.
+
+Template 1.0 (lga_xl 0.1.0) differs only on ``Summary``: OverallScore at C3
+(the mean of all five strands) and no other named result, the table from row 6 with the headings
+Current, Score and Target, and a strand with no answer shown as Early, 1.
+Returns made on it are still read; its ratings are recomputed with today's
+rule.
 
 Example:
     >>> CONTRACT.address("OrgName"), CONTRACT.table("Elements").column_cells("status")
     (('Cover', 'B4'), 'E5:E87')
+    >>> RATINGS.structured("current"), CONTRACTS["1.0"].table("Ratings").structured("current")
+    ('Ratings[Current rating]', 'Ratings[Current]')
 """
 
 from __future__ import annotations
 
 from ..contract import Block, Column, Contract, Name, Table
-from ..rating import LABELS, SCORED_LEVELS, STATUSES
+from ..rating import LABELS, NOT_RATED, SCORED_LEVELS, STATUSES
 from ..reference import ASSESSMENT_TYPES, ORG_TYPES, REGIONS
 
 KIND = "self-assessment"
-TEMPLATE_VERSION = "1.0"
+TEMPLATE_VERSION = "2.0"
 SCORED_ELEMENTS = 83  # of the LGA 2017 edition; the writer sizes the table from the edition it is given
+# The house formats (lga_xl.writers.style), repeated here because contracts import the standard library only.
 DATE_FORMAT = "dd/mm/yyyy"
 SCORE_FORMAT = "0.0"
+COUNT_FORMAT = "#,##0"
 
 COVER = Block("Cover", first_row=4, names=(
     Name("OrgName", "Organisation name", "text", field="organisation",
@@ -40,12 +55,6 @@ COVER = Block("Cover", first_row=4, names=(
     Name("AssessmentDate", "Date", "date", field="assessment_date", note="The date of the assessment (dd/mm/yyyy).",
          number_format=DATE_FORMAT),
 ))
-OVERALL = Block("Summary", first_row=3, value_column=2, note_column=None, names=(
-    Name("OverallScore", "Overall score (mean of the five strands)", "score", role="formula",
-         field="overall_score"),
-))
-UNANSWERED_ROW = OVERALL.last_row + 1  # "Elements not answered yet", below the overall score
-
 ELEMENTS = Table("Elements", "Assessment", header_row=4, rows=SCORED_ELEMENTS, columns=(
     Column("id", "ID", "text", role="fixed", hashed=True),
     Column("strand", "Strand", "text", role="fixed"),
@@ -54,21 +63,46 @@ ELEMENTS = Table("Elements", "Assessment", header_row=4, rows=SCORED_ELEMENTS, c
     Column("status", "Status", "choice"),
     Column("evidence", "Evidence", "text"),
 ))
-RATINGS = Table("Ratings", "Summary", header_row=6, rows=5, columns=(
-    Column("strand", "Strand", "text", role="fixed", hashed=True),
-    Column("current", "Current", "text", role="formula"),
-    Column("score", "Score", "score", role="formula", number_format=SCORE_FORMAT),
-    Column("target", "Target", "choice"),
-    Column("target_score", "Target score", "score", role="formula", number_format=SCORE_FORMAT),
-    Column("gap", "Gap to target", "score", role="formula", number_format=SCORE_FORMAT),
-    *(Column(f"{level.lower()}_{count}", f"{level} {count}", "whole", role="formula")
-      for level in SCORED_LEVELS for count in ("achieved", "applicable")),
-    Column("unanswered", "Not answered", "whole", role="formula"),
-))
+LISTS = {"StatusList": STATUSES, "LabelList": LABELS, "RegionList": REGIONS, "OrgTypeList": ORG_TYPES,
+         "AssessmentTypeList": ASSESSMENT_TYPES}
 
-CONTRACT = Contract(
-    KIND, TEMPLATE_VERSION, blocks=(COVER, OVERALL), tables=(ELEMENTS, RATINGS),
-    lists={"StatusList": STATUSES, "LabelList": LABELS, "RegionList": REGIONS, "OrgTypeList": ORG_TYPES,
-           "AssessmentTypeList": ASSESSMENT_TYPES},
-)
-CONTRACTS = {TEMPLATE_VERSION: CONTRACT}
+
+def _ratings(header_row: int, current: str, score: str, target: str, count: str | None) -> Table:
+    return Table("Ratings", "Summary", header_row=header_row, rows=5, columns=(
+        Column("strand", "Strand", "text", role="fixed", hashed=True),
+        Column("current", current, "text", role="formula"),
+        Column("score", score, "score", role="formula", number_format=SCORE_FORMAT),
+        Column("target", target, "choice"),
+        Column("target_score", "Target score", "score", role="formula", number_format=SCORE_FORMAT),
+        Column("gap", "Gap to target", "score", role="formula", number_format=SCORE_FORMAT),
+        *(Column(f"{level.lower()}_{count_of}", f"{level} {count_of}", "whole", role="formula", number_format=count)
+          for level in SCORED_LEVELS for count_of in ("achieved", "applicable")),
+        Column("unanswered", "Not answered", "whole", role="formula", number_format=count),
+    ))
+
+
+# Template 2.0.
+OVERALL = Block("Summary", first_row=4, value_column=1, note_column=2, names=(
+    Name("OverallScore", "Overall score", "score", role="formula", field="overall_score", number_format=SCORE_FORMAT,
+         note="The mean of the rated strands' scores; blank until a strand is rated."),
+    Name("StrandsRated", "Strands rated", "whole", role="formula", number_format=COUNT_FORMAT,
+         note="Of 5. A strand is rated once one of its elements has a status."),
+    Name("ElementsNotAnswered", "Not answered yet", "whole", role="formula", number_format=COUNT_FORMAT,
+         note="Elements on the Assessment sheet with no status."),
+))
+RATINGS = _ratings(8, "Current rating", "Current score", "Target rating", COUNT_FORMAT)
+CONTRACT = Contract(KIND, TEMPLATE_VERSION, blocks=(COVER, OVERALL), tables=(ELEMENTS, RATINGS), lists=LISTS)
+
+# Template 1.0, as lga_xl 0.1.0 wrote it.
+OVERALL_1_0 = Block("Summary", first_row=3, value_column=2, note_column=None, names=(
+    Name("OverallScore", "Overall score (mean of the five strands)", "score", role="formula",
+         field="overall_score"),
+))
+CONTRACT_1_0 = Contract(KIND, "1.0", blocks=(COVER, OVERALL_1_0),
+                        tables=(ELEMENTS, _ratings(6, "Current", "Score", "Target", None)), lists=LISTS)
+
+CONTRACTS = {"1.0": CONTRACT_1_0, TEMPLATE_VERSION: CONTRACT}
+
+# What each template version's formulas show, as (current, score), for a strand with no answer yet:
+# the reader compares cached values with this rather than with its own "Not rated".
+UNRATED_SHOWN = {"1.0": ("Early", 1.0), TEMPLATE_VERSION: (NOT_RATED, None)}

@@ -25,6 +25,7 @@ from typing import Any
 
 from .. import cells
 from ..contract import META_SHEET, Contract
+from ..contracts.self_assessment import UNRATED_SHOWN
 from ..issues import WorkbookError
 from ..maturity import Edition, load_edition
 from ..models import ElementAnswer, LevelCounts, SelfAssessment, StrandRating
@@ -32,9 +33,11 @@ from ..rating import (
     LABELS,
     SCORED_LEVELS,
     LevelCount,
+    Rating,
     Status,
     StatusError,
     label_score,
+    overall_score,
     parse_status,
     rate,
 )
@@ -70,12 +73,11 @@ def read_self_assessment_package(pkg: Package, contract: Contract) -> SelfAssess
     cover = _read_cover(reading)
     answers, places = _read_elements(reading, model)
     strands = _rate_strands(reading, model, answers, places)
-    overall = round(sum(s.score for s in strands) / len(strands), 2)
     return SelfAssessment(
         file=pkg.display,
         template_version=contract.version,
         edition=model.edition,
-        overall_score=overall,
+        overall_score=overall_score(s.score for s in strands),
         strands=strands,
         elements=answers,
         issues=reading.found.issues,
@@ -181,10 +183,10 @@ def _rate_strands(reading: Reading, model: Edition, answers: list[ElementAnswer]
     strands = []
     for strand in model.strand_names:
         levels = [_level_counts(level, tally[strand, level]) for level in SCORED_LEVELS]
-        rating = rate([LevelCount(c.applicable, c.achieved) for c in levels])
+        rating = rate([LevelCount(c.applicable, c.achieved, c.elements - c.unanswered) for c in levels])
         _check_levels(strand, by_strand[strand], levels, places, found)
         target = _read_target(strand, shown.get(strand, {}).get("target", Named()), rating.score, found)
-        _compare_cached(strand, shown.get(strand, {}), rating, found)
+        _compare_cached(strand, shown.get(strand, {}), rating, UNRATED_SHOWN[reading.contract.version], found)
         target_score = label_score(target) if target else None
         strands.append(StrandRating(
             strand=strand,
@@ -192,7 +194,7 @@ def _rate_strands(reading: Reading, model: Edition, answers: list[ElementAnswer]
             score=rating.score,
             target=target,
             target_score=target_score,
-            gap=None if target_score is None else target_score - rating.score,
+            gap=None if target_score is None or rating.score is None else target_score - rating.score,
             plus_rule=rating.plus_rule,
             levels=levels,
         ))
@@ -246,7 +248,7 @@ def _shown_ratings(reading: Reading) -> dict[str, dict[str, Named]]:
     return shown
 
 
-def _read_target(strand: str, target: Named, score: float, found: Collector) -> str | None:
+def _read_target(strand: str, target: Named, score: float | None, found: Collector) -> str | None:
     if not target.found:
         found.add("missing-target", f"{strand}: no row in the Ratings table, so no target")
         return None
@@ -254,17 +256,24 @@ def _read_target(strand: str, target: Named, score: float, found: Collector) -> 
         found.add("missing-target", f"{strand}: no target rating", target.place)
         return None
     label = found.choice(target.value, LABELS, what=f"{strand}: target", code="unknown-target", place=target.place)
-    if label is not None and label_score(label) < score:
+    if label is not None and score is not None and label_score(label) < score:
         found.add("target-below-current", f"{strand}: the target {label!r} is below the current rating", target.place)
     return label
 
 
-def _compare_cached(strand: str, shown: dict[str, Named], rating, found: Collector) -> None:
-    """Warn where a formula's cached value disagrees with the recomputed rating."""
-    for key, expected in (("current", rating.label), ("score", rating.score)):
+def _compare_cached(strand: str, shown: dict[str, Named], rating: Rating, unrated_shown: tuple[str, float | None],
+                    found: Collector) -> None:
+    """Warn where a formula's cached value disagrees with the recomputed rating.
+
+    A strand not rated yet is compared with what its template's formulas
+    show for one (``unrated_shown``: "Not rated" and a blank score since
+    template 2.0; template 1.0 showed Early and 1).
+    """
+    expected_values = (rating.label, rating.score) if rating.rated else unrated_shown
+    for key, expected in zip(("current", "score"), expected_values):
         value = shown.get(key, Named()).value
         if value in (None, ""):
-            continue  # never calculated (written by lga_xl, not yet opened in Excel)
+            continue  # never calculated (written by lga_xl, not yet opened in Excel), or a blank score
         same = (value == expected) if key == "current" else _number_equal(value, expected)
         if not same:
             found.add("cached-value-mismatch",
@@ -272,7 +281,9 @@ def _compare_cached(strand: str, shown: dict[str, Named], rating, found: Collect
                       f"{expected!r}; has the formula been typed over?", shown[key].place)
 
 
-def _number_equal(value: Any, expected: float) -> bool:
+def _number_equal(value: Any, expected: float | None) -> bool:
+    if expected is None:
+        return False
     try:
         return abs(float(value) - expected) < 1e-9
     except (TypeError, ValueError):

@@ -204,7 +204,7 @@ def one_page_wide_problems(workbook: str | Path, pdf: str | Path) -> list[str]:
         if ws.sheet_state != "visible":
             continue
         fit = ws.sheet_properties.pageSetUpPr
-        if not (fit is not None and fit.fitToPage and ws.page_setup.fitToWidth == 1):
+        if not (fit is not None and fit.fitToPage and ws.page_setup.fitToWidth in (None, 1)):  # absent is 1
             problems.append(f"{ws.title}: not set to fit one page wide (fitToPage with fitToWidth 1)")
         ends = _widest_text_row(ws)
         if ends is None or ws.title not in pages_of:

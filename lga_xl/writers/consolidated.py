@@ -1,12 +1,22 @@
-"""The adviser's consolidated workbook, written from the returns store.
+"""The adviser's consolidated workbook, written from the returns store, in the house style.
+
+Sheets: About (what the workbook is, from which store, and what each sheet
+holds), Returns, one sheet per table of each workbook kind in the registry
+(:mod:`lga_xl.kinds`), Issues and Benchmarks.  Each data sheet is one Excel
+table under a title and a line saying what a row is; its columns are
+formatted by their value kind (money £, percentages 0.0%, dates, counts,
+scores, Yes or No), never by their names, so a new kind's sheets come out
+right by themselves.  Every sheet prints on A4 with a footer; a table too
+wide for a landscape page prints in blocks of columns, each one page wide,
+with the return and organisation repeated at the left.
 
 The workbook is built with XlsxWriter (tables, formats, charts), but the data
 rows of the big sheets (the elements table alone is ~83 cells per return) are
 written straight into the sheet XML afterwards: XlsxWriter spends a few
 microseconds of Python per cell, which for 1,000 returns is seconds; one
 string per row is a tenth of that.  Cells from returned files are always
-inline strings, never formulas, so an organisation called
-``=HYPERLINK(...)`` stays text.
+text, never formulas, so an organisation called ``=HYPERLINK(...)`` stays
+text.
 
 Example:
     >>> import tempfile, pathlib
@@ -23,42 +33,69 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import xlsxwriter
-from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from .. import __version__, cells
 from ..consolidated_data import Section, load_sections, section_map
 from ..rating import LABELS
+from . import style
 
+TITLE = "Consolidated apprenticeship returns"
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_TEXT = 32_767
+HEADER_ROW = 2  # 0-based: a data sheet's title, the line saying what a row is, then its table
 
 HEADERS = {
     "return_id": "Return", "org_type": "Organisation type", "overall_score": "Overall score",
-    "file_path": "Path", "imported_at": "Imported at", "target_score": "Target score",
-    "gap": "Gap to target", "unanswered": "Not answered", "regional_mean": "Regional mean",
-    "national_mean": "National mean", "element_id": "Element", "english_percent": "English %",
-    "transfer_allowance_10": "Transfer allowance 10%", "transfer_allowance_25": "Transfer allowance 25%",
-    "transfer_allowance_statutory": "Transfer allowance (statutory)",
+    "imported_at": "Imported at", "assessment_type": "Assessment type", "assessment_date": "Assessment date",
+    "current": "Current rating", "score": "Current score", "target": "Target rating", "target_score": "Target score",
+    "gap": "Gap to target", "plus_rule": "Plus rule", "unanswered": "Not answered", "regional_mean": "Regional mean",
+    "national_mean": "National mean", "element_id": "Element", "english_percent": "English percentage",
+    "transfer_allowance_10": "Transfer allowance at 10%", "transfer_allowance_25": "Transfer allowance at 25%",
+    "transfer_allowance_statutory": "Transfer allowance at the statutory rate",
     "statutory_transfer_rate": "Statutory transfer rate",
-    "headroom_10": "Headroom 10%", "headroom_25": "Headroom 25%", "headroom_statutory": "Headroom (statutory)",
+    "headroom_10": "Headroom at 10%", "headroom_25": "Headroom at 25%",
+    "headroom_statutory": "Headroom at the statutory rate",
     "spend_share": "Planned spend share", "urn": "URN", "in_council_levy": "In council levy",
     "public_sector_target_starts": "Public sector target starts", "duration_months": "Duration (months)",
-    "median_spend_percent": "Median planned spend %", "engaged_percent": "Schools engaged %",
-    "median_headroom_statutory": "Median headroom (statutory)", "levy_plans": "Levy plans",
+    "median_spend_share": "Median planned spend share", "engaged_share": "Schools engaged share",
+    "median_headroom_statutory": "Median headroom at the statutory rate", "levy_plans": "Levy plans",
+    "overall_mean": "Overall mean", "councils": "Councils", "id": "ID", "rag": "RAG", "expected": "Expected now",
+    "latest_value": "Latest value", "previous_value": "Previous value", "starts_share": "Starts as a share of headcount",
+    "median_starts_share": "Median starts as a share of headcount",
 }
-FORMATTED_KINDS = ("date", "money")  # value kinds with a number format of their own
+# How each value kind shows (registry and contract kinds, and consolidated_data's own).
+KIND_FORMATS = {"money": style.MONEY, "percent": style.PERCENT, "date": style.DATE, "month": style.MONTH,
+                "whole": style.COUNT, "score": style.SCORE}
+NUMBER_KINDS = frozenset({"money", "percent", "date", "month", "whole", "score", "number"})
+DATE_KINDS = frozenset({"date", "month"})
+# Errors and warnings (and rejected and skipped files) are told apart by colour; the About sheet's key says which.
+ERROR_KEY = style.KeyEntry("Red", "An error: the return was rejected (not imported)", style.WARNING)
+WARNING_KEY = style.KeyEntry("Orange", "A warning, or a file skipped (not a workbook)", style.CHECK)
+VALUE_KEYS = {"severity": {"error": ERROR_KEY, "warning": WARNING_KEY},
+              "status": {"rejected": ERROR_KEY, "skipped": WARNING_KEY}}
+TEXT_CAP = 24.0  # characters: a name or code wraps beyond this
+LONG_TEXT_CAP = 36.0  # for columns of sentences (messages, evidence)
+MIN_PRINT_SCALE = 0.75  # a table prints across one landscape page down to this zoom; wider ones print in blocks
+MAX_MEASURED_TEXTS = 400  # the longest texts of a column decide its width; measuring every one costs seconds
+_WIDEST_CHARACTER_PIXELS = style.text_pixels("@", bold=True)  # no character is wider: a quick check of one line
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def header(column: str) -> str:
-    """A column's display name: ``org_type`` -> ``Organisation type``; names
-    that are already words (a strand, a rating label) are kept as they are."""
+    """A column's heading: ``org_type`` -> ``Organisation type``; names that are already words (a strand,
+    a rating label) are kept as they are.
+
+    Example:
+        >>> header("org_type"), header("schools_engaged"), header("Developing +")
+        ('Organisation type', 'Schools engaged', 'Developing +')
+    """
     if not re.fullmatch(r"[a-z0-9_]+", column):
         return column
     return HEADERS.get(column) or column.replace("_", " ").capitalize()
@@ -75,11 +112,38 @@ def table_name(section: Section) -> str:
 
 
 @dataclass
+class _Column:
+    """How one column of a section is shown: its heading, format and width."""
+
+    index: int  # in the section's rows
+    header: str
+    kind: str
+    number_format: str | None
+    fit: style.ColumnFit
+
+
+@dataclass
 class _PendingRows:
+    """A data sheet whose rows are written into its XML after XlsxWriter has closed the workbook."""
+
     part: str  # the worksheet part inside the package
+    sheet_index: int
+    sheet: str
     table: str
     section: Section
-    kinds: list[str]  # per column: "date", "money" or ""
+    columns: list[_Column]
+    formats: list[object]  # per column: the XlsxWriter format of its cells
+    value_formats: dict[int, dict[str, object]]  # column -> cell value -> format (errors red, warnings orange)
+    blocks: list[tuple[int, int]]  # first and last column of each printed block
+
+    @property
+    def first_row(self) -> int:
+        """The worksheet row (1-based) of the first data row."""
+        return HEADER_ROW + 2
+
+    @property
+    def last_row(self) -> int:
+        return HEADER_ROW + 1 + len(self.section.rows)
 
 
 def write_consolidated(path: str | Path, db: str | Path, *, skipped: Sequence = ()) -> Path:
@@ -91,149 +155,292 @@ def write_consolidated(path: str | Path, db: str | Path, *, skipped: Sequence = 
     path = Path(path)
     sections = section_map(load_sections(db))
     issues = sections["issues"]
-    issues.rows += [(o.path, None, None, "warning", "skipped-file", o.reason, None, None, "skipped") for o in skipped]
+    issues.rows += [(Path(o.path).name, None, None, "warning", "skipped-file", o.reason, None, None, "skipped",
+                     o.path) for o in skipped]
 
     buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                                      "strings_to_numbers": False})
-    wb.set_properties({"title": "Consolidated apprenticeship returns", "author": f"lga_xl {__version__}"})
-    formats = {
-        "date": wb.add_format({"num_format": "dd/mm/yyyy"}),
-        "money": wb.add_format({"num_format": "#,##0.00"}),
-        "title": wb.add_format({"bold": True, "font_size": 14, "font_color": "#1F3864"}),
-        "note": wb.add_format({"italic": True, "font_color": "#595959"}),
-        "bold": wb.add_format({"bold": True}),
-    }
-    _about_sheet(wb, formats, sections, db)
-    pending = []
-    for section in data_sections(sections.values()):
-        ws = wb.add_worksheet(section.title)
-        pending.append(_data_sheet(ws, section, table_name(section), formats))
-    _benchmarks_sheet(wb, formats, sections)
+    wb = xlsxwriter.Workbook(buffer, style.xlsxwriter_options(
+        in_memory=True, strings_to_formulas=False, strings_to_urls=False, strings_to_numbers=False))
+    wb.set_properties({"title": TITLE, "author": f"lga_xl {__version__}"})
+    house = style.XlsxWriterStyle(wb)
+    shown = data_sections(sections.values())
+    _about_sheet(wb, house, sections, shown, db)
+    pending = [_data_sheet(wb, house, section) for section in shown]
+    _benchmarks_sheet(wb, house, sections)
     wb.close()
-
-    # XlsxWriter numbers its formats only when the workbook is closed.
-    style_attributes = {kind: f' s="{formats[kind].xf_index}"' for kind in FORMATTED_KINDS}
-    _splice(buffer.getvalue(), path, pending, style_attributes)
+    _splice(buffer.getvalue(), path, pending)
     return path
 
 
-def _about_sheet(wb, formats, sections, db) -> None:
+# The About sheet.
+
+
+def _about_sheet(wb, house: style.XlsxWriterStyle, sections: Mapping[str, Section], shown: list[Section],
+                 db: str | Path) -> None:
     ws = wb.add_worksheet("About")
     returns = sections["returns"]
     status = returns.columns.index("status")
     imported = sum(1 for r in returns.rows if r[status] == "imported")
-    ws.write_string(0, 0, "Consolidated apprenticeship returns", formats["title"])
-    lines = [
-        ("Written", dt.datetime.now().strftime("%d/%m/%Y %H:%M")),
-        ("From the store", str(Path(db).resolve())),
-        ("Returns in the store", str(len(returns.rows))),
-        ("Imported", str(imported)),
-        ("Rejected (see Issues)", str(len(returns.rows) - imported)),
+    house.set_column_widths(ws, {0: style.ColumnFit(24), 1: style.ColumnFit(62, wrap=True), 2: style.ColumnFit(9)})
+    house.write_text(ws, 0, 0, TITLE, style.TITLE)
+    facts = [
+        ("Written", dt.datetime.now().strftime("%d %B %Y at %H:%M"), None),
+        ("From the store", Path(db).name, None),  # the file's name: its folder is the adviser's own business
+        ("Returns in the store", len(returns.rows), style.COUNT),
+        ("Imported", imported, style.COUNT),
+        ("Rejected (see Issues)", len(returns.rows) - imported, style.COUNT),
     ]
-    for row, (label, value) in enumerate(lines, start=2):
-        ws.write_string(row, 0, label, formats["bold"])
-        ws.write_string(row, 1, value)
-    notes = [
-        "Ratings, Elements, Levy plans, Schools, Planned starts and Transfers show imported returns only;",
-        "Returns and Issues show every file, rejected ones included. 'Latest' marks the newest return of each",
-        "organisation, which is the one counted in Benchmarks. Every figure was recomputed from the entries.",
-    ]
-    for row, note in enumerate(notes, start=len(lines) + 3):
-        ws.write_string(row, 0, note, formats["note"])
-    ws.set_column(0, 0, 24)
-    ws.set_column(1, 1, 60)
+    for row, (label, value, number_format) in enumerate(facts, start=2):
+        house.write_text(ws, row, 0, label, style.LABEL)
+        if number_format:
+            ws.write_number(row, 1, value, house.format(replace(style.BODY, horizontal="left"), number_format))
+        else:
+            house.write_text(ws, row, 1, value)
+    row = 2 + len(facts) + 1
+    house.write_paragraph(ws, row, 0, 2, "Every figure was recomputed by lga_xl from what was typed into each "
+                          "return. Returns and Issues list every file, rejected ones included; the other sheets "
+                          "show imported returns only. 'Latest' is Yes for the newest return of each council and "
+                          "kind: the one counted in the Benchmarks. A strand with no answer yet is Not rated and "
+                          "has no score; it is not counted in any mean.", style.PARAGRAPH)
+    row = house.add_key(ws, row + 2, entries=(ERROR_KEY, WARNING_KEY)) + 1
+    house.write_text(ws, row, 0, "What each sheet holds", style.HEADING)
+    contents = [(section.title, section.description, len(section.rows)) for section in shown]
+    contents.append(("Benchmarks", "Benchmarks: England and each region compared: mean maturity scores, the "
+                     "councils at each rating with charts, and levy plan figures.", None))
+    first = row + 1
+    ws.add_table(first, 0, first + len(contents), 2, house.table_options(
+        "Contents", ["Sheet", "What it holds", "Rows"],
+        data=[list(item) for item in contents],
+        columns=[{"header": "Sheet", "header_format": house.format(style.TABLE_HEADER),
+                  "format": house.format(style.TABLE_CELL)},
+                 {"header": "What it holds", "header_format": house.format(style.TABLE_HEADER),
+                  "format": house.format(style.TABLE_CELL)},
+                 {"header": "Rows", "header_format": house.format(style.TABLE_HEADER),
+                  "format": house.format(style.TABLE_CELL, style.COUNT)}]))
+    for offset, (_, description, _) in enumerate(contents, start=1):
+        house.set_row_height(ws, first + offset, style.wrapped_lines(description, 62) * style.line_height())
+    house.set_up_printing(ws, title=TITLE, landscape=False, last_row=first + len(contents), last_col=2,
+                          repeat_rows=(first, first))
 
 
-def _data_sheet(ws, section: Section, table_name: str, formats) -> _PendingRows:
-    rows = section.rows[: EXCEL_MAX_ROWS - 1]
-    section.rows = rows or [(None,) * len(section.columns)]  # a table needs one data row
-    kinds = [kind if (kind := section.kinds.get(c)) in FORMATTED_KINDS else "" for c in section.columns]
-    # Declared over one row: XlsxWriter visits every cell of a table's range,
-    # which for the elements table costs more than writing it; _splice widens it.
-    ws.add_table(0, 0, 1, len(section.columns) - 1, {
-        "name": table_name,
-        "style": "Table Style Light 9",
-        "columns": [{"header": header(c)} for c in section.columns],
-    })
-    for col, (column, kind) in enumerate(zip(section.columns, kinds)):
-        width = 60 if column in ("message", "evidence", "file_path") else 14 if kind else 18
-        ws.set_column(col, col, width, formats.get(kind))
-    ws.freeze_panes(1, 0)
-    return _PendingRows(part=f"xl/worksheets/sheet{ws.index + 1}.xml", table=table_name, section=section,
-                        kinds=kinds)
+# The data sheets.
 
 
-def _benchmarks_sheet(wb, formats, sections) -> None:
+def _data_sheet(wb, house: style.XlsxWriterStyle, section: Section) -> _PendingRows:
+    ws = wb.add_worksheet(section.title)
+    empty = not section.rows
+    section.rows = section.rows[: EXCEL_MAX_ROWS - HEADER_ROW - 1] or [(None,) * len(section.columns)]
+    columns = _layout(section)
+    formats = [house.format(replace(style.TABLE_CELL, wrap=c.fit.wrap), c.number_format) for c in columns]
+    house.set_column_widths(ws, {i: c.fit for i, c in enumerate(columns)})
+    for col, cell_format in enumerate(formats):  # a placeholder row, so XlsxWriter writes the formats; _splice drops it
+        ws.write_blank(HEADER_ROW + 1, col, None, cell_format)
+    house.write_text(ws, 0, 0, section.title, style.TITLE)
+    # The identity columns (whose and which a row is) come first: they stay in view on screen and are
+    # printed at the left of every block of columns of a wide table.
+    identity = _identity_count(section, columns)
+    blocks = _print_blocks([c.fit.width for c in columns], identity)
+    if empty:
+        blocks = blocks[:1]  # no rows: one page of headings says so; the other blocks would be blank pages
+    house.write_paragraph(ws, 1, 0, max(blocks[0][1], min(len(columns) - 1, 3)), section.description)
+    headers = [c.header for c in columns]
+    # Declared over one data row: XlsxWriter visits every cell of a table's range, which for the
+    # elements table costs more than writing it; _splice widens it.
+    ws.add_table(HEADER_ROW, 0, HEADER_ROW + 1, len(columns) - 1,
+                 house.table_options(table_name(section), headers, autofilter=True))  # filters: the sheet is open
+    house.set_row_height(ws, HEADER_ROW, _header_height(columns))
+    ws.freeze_panes(HEADER_ROW + 1, min(identity, len(columns) - 1))
+    last_row = HEADER_ROW + len(section.rows)
+    widest = max(_block_points([c.fit.width for c in columns], block) for block in blocks)
+    house.set_up_printing(ws, title=TITLE, landscape=style.wider_than_portrait(widest), last_row=last_row,
+                          last_col=blocks[-1][1], repeat_rows=(HEADER_ROW, HEADER_ROW))
+    if len(blocks) > 1:
+        ws.repeat_columns(0, identity - 1)
+    value_formats = {
+        i: {value: house.format(_swatch(entry)) for value, entry in VALUE_KEYS[c.kind].items()}
+        for i, c in enumerate(columns) if c.kind in VALUE_KEYS
+    }
+    return _PendingRows(part=f"xl/worksheets/sheet{ws.index + 1}.xml", sheet_index=ws.index, sheet=section.title,
+                        table=table_name(section), section=section, columns=columns, formats=formats,
+                        value_formats=value_formats, blocks=blocks)
+
+
+def _swatch(entry: style.KeyEntry) -> style.CellStyle:
+    """A key entry's cell style, exactly as the About sheet's key draws it (so XlsxWriter writes the format)."""
+    return replace(entry.style, unlocked=False, horizontal="center")
+
+
+def _layout(section: Section) -> list[_Column]:
+    """The columns the workbook shows, the identity first (a file's path stays on the importing machine), sized."""
+    order = [section.columns.index(name) for name in section.identity if name in section.columns]
+    order += [index for index in range(len(section.columns)) if index not in order]
+    columns = []
+    for index in order:
+        name = section.columns[index]
+        kind = section.kind_of(name)
+        if kind == "path":
+            continue
+        values = [row[index] for row in section.rows if row[index] not in (None, "")]
+        number_format = KIND_FORMATS.get(kind)
+        columns.append(_Column(index, header(name), kind, number_format,
+                               _fit(values, kind, number_format, header(name))))
+    return columns
+
+
+def _fit(values: list[object], kind: str, number_format: str | None, heading: str) -> style.ColumnFit:
+    """The column's width: numbers whole, text up to a cap and wrapped beyond, the heading on at most two lines."""
+    if kind in DATE_KINDS:
+        measured: list[object] = [style.WIDEST_VALUES[number_format]]
+    elif values and all(isinstance(v, int | float) for v in values):
+        measured = [max(values), min(values)]  # the widest number is the largest or the most negative
+    else:
+        texts = sorted({str(v) for v in values}, key=len, reverse=True)[:MAX_MEASURED_TEXTS]
+        measured = list(texts)
+    longest = max((len(v) for v in measured if isinstance(v, str)), default=0)
+    cap = LONG_TEXT_CAP if longest > 2 * TEXT_CAP else TEXT_CAP
+    return style.fit_column(measured, number_format=number_format, header=heading, cap=cap)
+
+
+def _header_height(columns: Sequence[_Column]) -> float:
+    lines = max(style.wrapped_lines(c.header, c.fit.width, bold=True) for c in columns)
+    return lines * style.line_height()
+
+
+def _identity_count(section: Section, columns: Sequence[_Column]) -> int:
+    """How many of the first columns are the section's identity (at least one)."""
+    shown = {header(name) for name in section.identity}
+    return max(1, sum(1 for c in columns[:len(section.identity)] if c.header in shown))
+
+
+def _print_blocks(widths: Sequence[float], identity: int) -> list[tuple[int, int]]:
+    """Columns printed together, first and last: all of them when they fit a landscape page, else blocks that do.
+
+    Each block after the first is printed with the ``identity`` columns at
+    its left, and is at most a landscape page wide with them (at the zoom
+    :data:`MIN_PRINT_SCALE`); the blocks are as even as their columns allow,
+    so that no page holds a lone column.
+
+    Example:
+        >>> _print_blocks([10.0] * 8, 2)
+        [(0, 7)]
+        >>> _print_blocks([20.0] * 30, 2)
+        [(0, 8), (9, 15), (16, 22), (23, 29)]
+        >>> _print_blocks([20.0] * 12, 2)  # 7 columns, then 5 beside the 2 repeated: not 11 and then 1
+        [(0, 6), (7, 11)]
+    """
+    page = style.PrintedPage(landscape=True).printable_width / MIN_PRINT_SCALE
+    if _block_points(widths, (0, len(widths) - 1)) <= page:
+        return [(0, len(widths) - 1)]
+    repeated = _block_points(widths, (0, identity - 1))
+    fewest = len(_blocks_within(widths, page, repeated))
+    total = _block_points(widths, (0, len(widths) - 1)) + (fewest - 1) * repeated
+    room = total / fewest  # the even share; widened a column at a time until the blocks are that few
+    while len(blocks := _blocks_within(widths, room, repeated)) > fewest:
+        room += 5.0
+    return blocks
+
+
+def _blocks_within(widths: Sequence[float], room: float, repeated: float) -> list[tuple[int, int]]:
+    """Greedy blocks of at most ``room`` points, the blocks after the first with ``repeated`` points of identity."""
+    blocks, first, used = [], 0, 0.0
+    for col, width in enumerate(widths):
+        points = style.column_pixels(width) * 0.75
+        if col > first and used + points > room - (repeated if blocks else 0.0):
+            blocks.append((first, col - 1))
+            first, used = col, 0.0
+        used += points
+    blocks.append((first, len(widths) - 1))
+    return blocks
+
+
+def _block_points(widths: Sequence[float], block: tuple[int, int]) -> float:
+    return sum(style.column_pixels(w) for w in widths[block[0]:block[1] + 1]) * 0.75
+
+
+# The Benchmarks sheet.
+
+
+def _benchmarks_sheet(wb, house: style.XlsxWriterStyle, sections: Mapping[str, Section]) -> None:
     ws = wb.add_worksheet("Benchmarks")
-    ws.write_string(0, 0, "National and regional benchmarks", formats["title"])
-    ws.write_string(1, 0, "Each council counts once: its latest self-assessment (Self) and its latest levy plan.",
-                    formats["note"])
+    tables = [("benchmark_scores", "BenchmarkScores", "Mean maturity score by strand (1 = Early, 4 = Mature)"),
+              ("rating_distribution", "RatingDistribution", "Councils at each rating, by strand"),
+              ("levy_benchmarks", "LevyBenchmarks", "Levy plans: planned spend and schools engaged")]
+    layouts = {name: _layout(sections[name]) for name, _, _ in tables}
+    widths: dict[int, float] = {}
+    for columns in layouts.values():
+        for col, column in enumerate(columns):
+            widths[col] = max(widths.get(col, 0.0), column.fit.width)
+    house.set_column_widths(ws, {col: style.ColumnFit(width) for col, width in widths.items()})
+    last_col = max(widths)
+    house.write_text(ws, 0, 0, "National and regional benchmarks", style.TITLE)
+    house.write_paragraph(ws, 1, 0, last_col, "Each council counts once: its latest self-assessment (Self) and "
+                          "its latest levy plan. A strand not rated yet is not counted in its mean or its ratings.")
     row = 3
     placed = {}
-    for name, table_name, title in (
-        ("benchmark_scores", "BenchmarkScores", "Mean maturity score by strand (1 = Early, 4 = Mature)"),
-        ("rating_distribution", "RatingDistribution", "Number of councils at each rating, by strand"),
-        ("levy_benchmarks", "LevyBenchmarks", "Levy plans: planned spend and schools engaged"),
-    ):
+    for name, name_of_table, title in tables:
         section = sections[name]
-        ws.write_string(row, 0, title, formats["bold"])
+        house.write_text(ws, row, 0, title, style.HEADING)
         first = row + 1
-        ws.add_table(first, 0, first + len(section.rows), len(section.columns) - 1, {
-            "name": table_name,
-            "style": "Table Style Light 9",
-            "columns": [{"header": header(c)} for c in section.columns],
-            "data": [list(r) for r in section.rows],
-        })
+        columns = layouts[name]
+        ws.add_table(first, 0, first + len(section.rows), len(columns) - 1, house.table_options(
+            name_of_table, [c.header for c in columns], data=[[r[c.index] for c in columns] for r in section.rows],
+            columns=[{"header": c.header, "header_format": house.format(style.TABLE_HEADER),
+                      "format": house.format(replace(style.TABLE_CELL, wrap=True), c.number_format)}
+                     for c in columns]))
+        house.set_row_height(ws, first, max(style.wrapped_lines(c.header, widths[i], bold=True)
+                                            for i, c in enumerate(columns)) * style.line_height())
+        for offset, values in enumerate(section.rows, start=1):
+            lines = max((style.wrapped_lines(values[c.index], widths[i]) for i, c in enumerate(columns)
+                         if isinstance(values[c.index], str)), default=1)
+            if lines > 1:
+                house.set_row_height(ws, first + offset, lines * style.line_height())
         placed[name] = (first, section)
-        row = first + len(section.rows) + 3
-    ws.set_column(0, 0, 26)
-    ws.set_column(1, 1, 42)  # Councils, then the strand names of the distribution
-    ws.set_column(2, 12, 14)
-    # Both charts to the right of the widest table, so that neither hides a number.
-    chart_column = max(len(section.columns) for _, section in placed.values()) + 1
-    _distribution_chart(wb, ws, *placed["rating_distribution"], chart_column)
-    _regional_chart(wb, ws, *placed["benchmark_scores"], chart_column)
+        last = first + len(section.rows)
+        house.set_up_printing(ws, title=TITLE, last_row=last, last_col=last_col)
+        chart = {"benchmark_scores": _regional_chart, "rating_distribution": _distribution_chart}.get(name)
+        if chart is not None:
+            last = house.place_chart_below(ws, chart(wb, house, first, section), last, height=300)
+        row = last + 2
 
 
-def _distribution_chart(wb, ws, header_row: int, section: Section, column: int) -> None:
-    """Stacked bars: how many councils (England) sit at each rating, strand by strand."""
-    england = [i for i, r in enumerate(section.rows) if r[0] == "England"]
-    first, last = header_row + 1 + england[0], header_row + 1 + england[-1]
-    chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
-    for offset in range(len(LABELS)):
-        col = 2 + offset
-        chart.add_series({
-            "name": ["Benchmarks", header_row, col],
-            "categories": ["Benchmarks", first, 1, last, 1],
-            "values": ["Benchmarks", first, col, last, col],
-        })
-    chart.set_title({"name": "Ratings by strand, England"})
-    chart.set_x_axis({"name": "Councils"})
-    chart.set_size({"width": 720, "height": 360})
-    chart.set_y_axis({"reverse": True})  # strands top to bottom, in the model's order
-    ws.insert_chart(3, column, chart)
-
-
-def _regional_chart(wb, ws, header_row: int, section: Section, column: int) -> None:
-    """Bars: the mean overall score of each region beside England's."""
-    overall = len(section.columns) - 1
+def _regional_chart(wb, house: style.XlsxWriterStyle, header_row: int, section: Section):
+    """Bars: the mean overall score of England and of each region, top to bottom in the table's order."""
+    overall = section.columns.index("overall_mean")
     first, last = header_row + 1, header_row + len(section.rows)
     chart = wb.add_chart({"type": "bar"})
-    chart.add_series({
+    chart.add_series(house.series({
         "name": "Mean overall score",
         "categories": ["Benchmarks", first, 0, last, 0],
         "values": ["Benchmarks", first, overall, last, overall],
-    })
-    chart.set_title({"name": "Mean overall maturity score by area"})
-    chart.set_x_axis({"min": 0, "max": 4, "major_unit": 1})
-    chart.set_y_axis({"reverse": True})
-    chart.set_legend({"none": True})
-    chart.set_size({"width": 720, "height": 360})
-    ws.insert_chart(23, column, chart)
+    }, 0))
+    house.finish_chart(chart, title="Mean overall maturity score by area", y_title="Score (1 = Early, 4 = Mature)",
+                       y_number_format="0", legend=False, horizontal=True, reverse_categories=True,
+                       value_axis={"min": 0, "max": 4, "major_unit": 1})
+    return chart
 
 
-def _splice(package: bytes, path: Path, pending: list[_PendingRows], style_attributes: dict[str, str]) -> None:
+def _distribution_chart(wb, house: style.XlsxWriterStyle, header_row: int, section: Section):
+    """Stacked bars: how many councils (England) sit at each rating, strand by strand, Early lightest."""
+    england = [i for i, r in enumerate(section.rows) if r[0] == "England"]
+    first, last = header_row + 1 + england[0], header_row + 1 + england[-1]
+    chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
+    for offset, label in enumerate(LABELS):
+        col = section.columns.index(label)
+        chart.add_series(house.series({
+            "name": ["Benchmarks", header_row, col],
+            "categories": ["Benchmarks", first, 1, last, 1],
+            "values": ["Benchmarks", first, col, last, col],
+        }, offset, palette=style.RATING_PALETTE))
+    house.finish_chart(chart, title="Councils at each rating by strand, England", y_title="Councils",
+                       y_number_format="0", horizontal=True, reverse_categories=True,
+                       value_axis={"min": 0})
+    return chart
+
+
+# Writing the data rows into the package.
+
+
+def _splice(package: bytes, path: Path, pending: list[_PendingRows]) -> None:
     """Copy the XlsxWriter package to ``path``, filling in the data rows.
 
     Text cells go through the shared-string table, as Excel itself writes
@@ -253,12 +460,14 @@ def _splice(package: bytes, path: Path, pending: list[_PendingRows], style_attri
                 streamed = zipfile.ZipInfo(info.filename, info.date_time)
                 streamed.compress_type = zipfile.ZIP_DEFLATED
                 with target.open(streamed, "w") as stream:
-                    _write_sheet(stream, data, by_part[info.filename], style_attributes, strings)
+                    _write_sheet(stream, data, by_part[info.filename], strings)
                 continue
-            if info.filename.startswith("xl/charts/chart"):
-                data = _axes_shown(data)
+            if re.fullmatch(r"xl/charts/chart\d+\.xml", info.filename):
+                data = style.explicit_chart_defaults(data)
             elif info.filename.startswith("xl/tables/table"):
                 data = _table_widened(data, by_table)
+            elif info.filename == "xl/workbook.xml":
+                data = _print_areas(data, pending)
             target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
         target.writestr("xl/sharedStrings.xml", strings.xml(), compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
 
@@ -293,12 +502,6 @@ class _SharedStrings:
         return head + self._existing + added + b"</sst>"
 
 
-def _axes_shown(chart_xml: bytes) -> bytes:
-    # Recent Excel hides an axis that has no explicit <c:delete val="0"/> (docs/excel-compatibility.md, the checklist).
-    return re.sub(rb"(<c:(?:catAx|valAx|dateAx|serAx)>\s*<c:axId [^>]*/>\s*<c:scaling>.*?</c:scaling>)"
-                  rb"(?!\s*<c:delete)", rb'\1<c:delete val="0"/>', chart_xml, flags=re.S)
-
-
 def _table_widened(table_xml: bytes, by_table: dict[str, _PendingRows]) -> bytes:
     name = re.search(rb'displayName="([^"]+)"', table_xml)
     pending = by_table.get(name.group(1).decode()) if name else None
@@ -309,56 +512,128 @@ def _table_widened(table_xml: bytes, by_table: dict[str, _PendingRows]) -> bytes
 
 
 def _full_ref(pending: _PendingRows) -> str:
-    return f"A1:{xl_col_to_name(len(pending.section.columns) - 1)}{len(pending.section.rows) + 1}"
+    last_col = xl_col_to_name(len(pending.columns) - 1)
+    return f"A{HEADER_ROW + 1}:{last_col}{pending.last_row}"
 
 
-def _write_sheet(stream, sheet_xml: bytes, pending: _PendingRows, style_attributes: dict[str, str],
-                 strings: _SharedStrings) -> None:
+def _print_areas(workbook_xml: bytes, pending: list[_PendingRows]) -> bytes:
+    """A wide sheet's print area as one range per block of columns (XlsxWriter writes one range only).
+
+    The first block prints from the title down; the others from the table's
+    header, the identity columns repeated at their left (its print titles).
+    """
+    for sheet in pending:
+        if len(sheet.blocks) == 1:
+            continue
+        quoted = "'" + sheet.sheet.replace("'", "''") + "'"
+        ranges = []
+        for number, (first, last) in enumerate(sheet.blocks):
+            top = 0 if number == 0 else HEADER_ROW
+            ranges.append(f"{quoted}!{_absolute(top, first)}:{_absolute(sheet.last_row - 1, last)}")
+        pattern = (rf'(<definedName name="_xlnm\.Print_Area" localSheetId="{sheet.sheet_index}">)[^<]*'
+                   r"(</definedName>)").encode()
+        text = escape(",".join(ranges)).encode()
+        workbook_xml = re.sub(pattern, lambda match, text=text: match.group(1) + text + match.group(2), workbook_xml,
+                              count=1)
+    return workbook_xml
+
+
+# lga_xl/mot/report_xlsx.py imports this name for its own XlsxWriter charts; the house style's function
+# shows the axes and straightens the lines. (The MOT could call style.explicit_chart_defaults itself.)
+_axes_shown = style.explicit_chart_defaults
+
+
+def _absolute(row: int, col: int) -> str:
+    return xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)
+
+
+def _write_sheet(stream, sheet_xml: bytes, pending: _PendingRows, strings: _SharedStrings) -> None:
     """The sheet's XML with the data rows appended after the header row, streamed."""
     head, tail = sheet_xml.split(b"</sheetData>", 1)
-    head = re.sub(rb'<dimension ref="[^"]*"/>', f'<dimension ref="{_full_ref(pending)}"/>'.encode(), head, count=1)
+    head = re.sub(rf'<row r="{pending.first_row}"[ >].*'.encode(), b"", head, flags=re.S)  # the placeholder row
+    head = re.sub(rb'<dimension ref="[^"]*"/>',
+                  f'<dimension ref="A1:{xl_col_to_name(len(pending.columns) - 1)}{pending.last_row}"/>'.encode(),
+                  head, count=1)
     stream.write(head)
     section = pending.section
-    first, last = 2, len(section.rows) + 1
+    first, last = pending.first_row, pending.last_row
     # Column by column: each column's cells in one comprehension, then the rows.
     columns = []
-    for index, (letter, kind) in enumerate(zip((xl_col_to_name(i) for i in range(len(section.columns))),
-                                               pending.kinds, strict=True)):
-        style = style_attributes.get(kind, "")
-        values = [row[index] for row in section.rows]
-        if kind == "date":
+    for position, column in enumerate(pending.columns):
+        letter = xl_col_to_name(position)
+        values = [row[column.index] for row in section.rows]
+        if column.kind in DATE_KINDS:
             values = [_serial(v) if isinstance(v, str) else v for v in values]
-        columns.append(_column_cells(letter, values, first, style, strings))
+        style_of = _style_attribute(pending.formats[position])
+        by_value = {value: _style_attribute(fmt) for value, fmt in pending.value_formats.get(position, {}).items()}
+        columns.append(_column_cells(letter, values, first, style_of, by_value, strings))
+    heights = _row_heights(pending)
     rows = zip(*columns)
     for start in range(first, last + 1, 5000):
-        chunk = "".join(f'<row r="{r}">{"".join(cells)}</row>'
-                        for r, cells in zip(range(start, min(start + 5000, last + 1)), rows))
+        chunk = "".join(f'<row r="{r}"{heights.get(r, "")}>{"".join(row_cells)}</row>'
+                        for r, row_cells in zip(range(start, min(start + 5000, last + 1)), rows))
         stream.write(chunk.encode("utf-8"))
     stream.write(b"</sheetData>" + tail)
-    strings.count += sum(1 for row in section.rows for v in row if isinstance(v, str) and v)
+    strings.count += sum(1 for row in section.rows for c in pending.columns
+                         if isinstance(row[c.index], str) and row[c.index])
 
 
-def _column_cells(letter: str, values: list, first: int, style: str, strings: _SharedStrings) -> list[str]:
+def _style_attribute(cell_format: object) -> str:
+    index = cell_format.xf_index  # numbered by XlsxWriter when the workbook is closed, if it was used
+    if index is None:
+        raise RuntimeError("a consolidated cell format was never used, so XlsxWriter did not write it")
+    return f' s="{index}"'
+
+
+def _row_heights(pending: _PendingRows) -> dict[int, str]:
+    """Row -> the height attribute of each data row whose wrapped text takes more than one line.
+
+    Excel and LibreOffice keep a row at one line unless the file says otherwise.
+    """
+    wrapped = [(c.index, c.fit.width, (style.column_pixels(c.fit.width) - 8) / _WIDEST_CHARACTER_PIXELS)
+               for c in pending.columns if c.fit.wrap]
+    if not wrapped:
+        return {}
+    lines_of: dict[tuple[str, float], int] = {}
+    heights = {}
+    for number, row in enumerate(pending.section.rows, start=pending.first_row):
+        lines = 1
+        for index, width, sure_fit in wrapped:
+            text = row[index]
+            if isinstance(text, str) and len(text) > sure_fit:
+                key = (text, width)
+                if key not in lines_of:
+                    lines_of[key] = style.wrapped_lines(text, width)
+                lines = max(lines, lines_of[key])
+        if lines > 1:
+            heights[number] = f' ht="{lines * style.line_height()}" customHeight="1"'
+    return heights
+
+
+def _column_cells(letter: str, values: list, first: int, style_of: str, by_value: dict[str, str],
+                  strings: _SharedStrings) -> list[str]:
     """One column's cells; all-text and all-number columns take a fast path
     without a function call per cell (most columns are one or the other)."""
     refs = range(first, first + len(values))
     types = {type(v) for v in values if v is not None and v != ""}
     if types <= {str}:
         ids = strings.indexes({v for v in values if v})
-        return [f'<c r="{letter}{r}" t="s"><v>{ids[v]}</v></c>' if v else "" for r, v in zip(refs, values)]
+        return [f'<c r="{letter}{r}"{by_value.get(v, style_of)} t="s"><v>{ids[v]}</v></c>' if v
+                else f'<c r="{letter}{r}"{style_of}/>' for r, v in zip(refs, values)]
     if types <= {int, float}:
-        return [f'<c r="{letter}{r}"{style}><v>{v!r}</v></c>' if v is not None else "" for r, v in zip(refs, values)]
-    return [_cell(f"{letter}{r}", v, style, strings) for r, v in zip(refs, values)]
+        return [f'<c r="{letter}{r}"{style_of}><v>{v!r}</v></c>' if v is not None else f'<c r="{letter}{r}"{style_of}/>'
+                for r, v in zip(refs, values)]
+    return [_cell(f"{letter}{r}", v, style_of, strings) for r, v in zip(refs, values)]
 
 
-def _cell(ref: str, value, style: str, strings: _SharedStrings) -> str:
+def _cell(ref: str, value, style_of: str, strings: _SharedStrings) -> str:
     if value is None or value == "":
-        return ""
+        return f'<c r="{ref}"{style_of}/>'
     if isinstance(value, str):
-        return f'<c r="{ref}" t="s"><v>{strings.index(value)}</v></c>'
+        return f'<c r="{ref}"{style_of} t="s"><v>{strings.index(value)}</v></c>'
     if isinstance(value, bool):
-        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
-    return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
+        return f'<c r="{ref}"{style_of} t="b"><v>{int(value)}</v></c>'
+    return f'<c r="{ref}"{style_of}><v>{value!r}</v></c>'
 
 
 def _text(value: str) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 
+from lga_xl.contracts.self_assessment import RATINGS
 from lga_xl.samples import council, sample_self_assessment
 from lga_xl.writers.levy_plan import sample_levy_plan
 
@@ -94,7 +95,9 @@ def build_corpus(folder: Path, good: int = 50) -> dict[str, list[Path]]:
     odd.mkdir()
     _edited(template, odd / "statuses_typed_loosely.xlsx",
             lambda wb: wb["Assessment"].cell(row=5, column=5, value=f" {wb['Assessment']['E5'].value.lower()} "))
-    _edited(template, odd / "formula_typed_over.xlsx", lambda wb: wb["Summary"].cell(row=7, column=2, value="Mature"))
+    first_rating = RATINGS.cell("current", RATINGS.first_row)
+    _edited(template, odd / "formula_typed_over.xlsx", lambda wb: wb[RATINGS.sheet][first_rating].__setattr__(
+        "value", "Mature"))
     shutil.copy(template, odd / "with_macros.xlsm")
     with zipfile.ZipFile(odd / "with_macros.xlsm", "a") as macros:
         macros.writestr("xl/vbaProject.bin", b"Sub Auto_Open()\nShell \"calc.exe\"\nEnd Sub\n")

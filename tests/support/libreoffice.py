@@ -14,11 +14,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
+from lga_xl.tools.render import RECALC_ALWAYS  # the one profile setting, shared with the render tool
 
 
 def soffice() -> str | None:

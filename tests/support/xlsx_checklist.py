@@ -1,14 +1,25 @@
-"""Static checks for the checklist in docs/excel-compatibility.md.
+"""Static checks for the checklist in docs/excel-compatibility.md and the house style (docs/house-style.md).
 
 No Excel runs in the tests, so the things that make Excel repair or
-mishandle a workbook are checked by reading the package's XML parts:
+mishandle a workbook, and the things that make it read or print badly, are
+checked by reading the package's XML parts:
 
-    problems = check_xlsx(path, input_sheets=("Cover", "Assessment"))
+    problems = check_xlsx(path, input_sheets=("Cover", "Assessment"), house_style=True, kinds={"Plan!B10": "money"})
     assert problems == []
 
 Each problem is one readable line naming the part and the thing, e.g.
 ``xl/tables/table1.xml: header cell Assessment!E4 'Statu' != column name 'Status'``.
 ``cell_errors`` covers item 7 on a workbook LibreOffice has recalculated.
+
+Two groups of rules: the compatibility rules (what makes Excel repair a
+file or show ``#NAME?``) and, with ``house_style=True``, the house
+style's (every font named; every validation with a prompt and a stop alert;
+every visible sheet set to print A4 one page wide with a print area, an
+orientation, a footer and its table's header repeated; no filter buttons on
+protected sheets; straight lines; chart data cached; plain-English table
+headings; only the house number formats, £ on money and % on percentages;
+no number stored as text).  ``kinds`` maps cell ranges (``Sheet!A5:A9``) to
+the value kind their contract gives them (money, percent, text, ...).
 
 ElementTree is fine here: this is test code reading our own output.
 """
@@ -24,7 +35,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from openpyxl.styles.numbers import BUILTIN_FORMATS
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
+
+from lga_xl.writers import style
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -70,11 +84,22 @@ QUOTED_OR_BRACKETED = re.compile(f"{STRING_LITERAL}|{QUOTED_SHEET}|{BRACKETS}")
 FUNCTION_CALL = re.compile(r"(?<![\w.])([A-Za-z_][\w.]*)\(")
 
 
-def check_xlsx(path: str | Path, input_sheets: Iterable[str] = ()) -> list[str]:
+# The number formats of the house style; anything else is a format of its own (a fourth percentage style...).
+HOUSE_FORMATS = frozenset({"General", "@", style.MONEY, style.MONEY_WHOLE, style.PERCENT, style.DATE, style.MONTH,
+                           style.COUNT, style.SCORE})
+# Text that is a number to a reader: 12, 1,250, -3.5, £1,234.50, 25%.
+NUMBER_AS_TEXT = re.compile(r"\s*[-+]?£?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\s*%?\s*\Z")
+
+
+def check_xlsx(path: str | Path, input_sheets: Iterable[str] = (), *, kinds: dict[str, str] | None = None,
+               house_style: bool = False) -> list[str]:
     """Every checklist violation in the workbook at ``path``; [] when clean.
 
     ``input_sheets`` names the sheets an officer types into: when protected
-    and visible they must have at least one unlocked cell.
+    and visible they must have at least one unlocked cell.  With
+    ``house_style`` the house style's rules are checked too, and ``kinds``
+    maps ranges to value kinds (money cells need a £ format, percentages a
+    % format, and text there may look like a number: a URN).
     """
     book, problems = _open(path)
     if book is None:
@@ -83,6 +108,10 @@ def check_xlsx(path: str | Path, input_sheets: Iterable[str] = ()) -> list[str]:
         for check in (_sheet_names, _cell_texts, _tables, _names, _formulas, _validations, _charts):
             problems += check(book)
         problems += _protection(book, frozenset(input_sheets))
+        if house_style:
+            for check in (_fonts, _prompts, _printing, _filters, _lines_and_caches, _headings):
+                problems += check(book)
+            problems += _number_formats(book, _ranges(kinds or {}))
     return problems
 
 
@@ -155,6 +184,29 @@ class _Book:
     shared_strings_part: str = ""
     shared_strings: list[str] = field(default_factory=list)
     unlocked_styles: frozenset[int] = frozenset()
+    styles_part: str = ""
+    styles: ET.Element | None = None
+
+    @cached_property
+    def number_formats(self) -> list[str]:
+        """The number format of each cell style (cellXfs), by index."""
+        if self.styles is None:
+            return []
+        custom = {int(f.get("numFmtId")): f.get("formatCode", "") for f in self.styles.findall("m:numFmts/m:numFmt", NS)}
+        return [custom.get(int(xf.get("numFmtId", "0")), BUILTIN_FORMATS.get(int(xf.get("numFmtId", "0")), "?"))
+                for xf in self.styles.findall("m:cellXfs/m:xf", NS)]
+
+    def sheet_index(self, sheet: _Sheet) -> int:
+        """The sheet's position among all sheets (a defined name's localSheetId)."""
+        return self.sheet_names.index(sheet.name)
+
+    def builtin_name(self, name: str, sheet: _Sheet) -> str | None:
+        """The text of a sheet's built-in defined name (``Print_Area``, ``Print_Titles``), or None."""
+        local = str(self.sheet_index(sheet))
+        for element in self.defined_names:
+            if element.get("name") == f"_xlnm.{name}" and element.get("localSheetId") == local:
+                return element.text or ""
+        return None
 
     @property
     def sheet_names(self) -> list[str]:
@@ -205,7 +257,9 @@ def _load(archive: zipfile.ZipFile) -> _Book:
         strings = _parse(archive, book.shared_strings_part)
         book.shared_strings = [_text_of(item) for item in strings.findall("m:si", NS)]
     for rid in _rids_of_type(archive, workbook_part, "styles"):
-        book.unlocked_styles = _unlocked_styles(_parse(archive, workbook_rels[rid]))
+        book.styles_part = workbook_rels[rid]
+        book.styles = _parse(archive, book.styles_part)
+        book.unlocked_styles = _unlocked_styles(book.styles)
     return book
 
 
@@ -588,3 +642,150 @@ def _protection(book: _Book, input_sheets: frozenset[str]) -> list[str]:
 
 def _has_unlocked_cell(book: _Book, sheet: _Sheet) -> bool:
     return any(int(cell.get("s", "0")) in book.unlocked_styles for cell in sheet.cells)
+
+
+# --- 7. the house style: fonts, prompts, printing, filters, charts, headings, numbers --------------
+
+
+def _fonts(book: _Book) -> list[str]:
+    """Every font names its family: without one, LibreOffice falls back to a serif font."""
+    if book.styles is None:
+        return []
+    return [f"{book.styles_part}: font #{index} has no name (it would print in a fallback serif font)"
+            for index, font in enumerate(book.styles.findall("m:fonts/m:font", NS))
+            if not (font.find("m:name", NS) is not None and font.find("m:name", NS).get("val"))]
+
+
+def _prompts(book: _Book) -> list[str]:
+    """Every validated cell says what to type when selected, and a wrong value is stopped, not warned about."""
+    problems = []
+    for sheet in book.worksheets:
+        for validation in sheet.root.findall("m:dataValidations/m:dataValidation", NS):
+            where = f"{sheet.part}: data validation {sheet.name}!{validation.get('sqref')}"
+            if not _is_true(validation.get("showInputMessage")) or not validation.get("prompt"):
+                problems.append(f"{where} has no input prompt saying what to type")
+            if validation.get("type", "none") != "none" and validation.get("errorStyle", "stop") != "stop":
+                problems.append(f"{where} has a {validation.get('errorStyle')!r} alert, not a stop alert")
+    return problems
+
+
+def _printing(book: _Book) -> list[str]:
+    """Every visible sheet prints on A4, one page wide, with a print area, an orientation and a footer."""
+    problems = []
+    for sheet in book.worksheets:
+        if not sheet.visible:
+            continue
+        where = f"{sheet.part}: sheet {sheet.name!r}"
+        fit = sheet.root.find("m:sheetPr/m:pageSetUpPr", NS)
+        setup = sheet.root.find("m:pageSetup", NS)
+        if fit is None or not _is_true(fit.get("fitToPage")) or setup is None or \
+                setup.get("fitToWidth", "1") != "1" or setup.get("fitToHeight", "1") != "0":
+            problems.append(f"{where} is not set to fit one page wide (fitToPage, fitToWidth 1, fitToHeight 0)")
+        if setup is None or setup.get("paperSize") != "9" or setup.get("orientation") not in ("portrait", "landscape"):
+            problems.append(f"{where} is not set to A4 (paperSize 9) with an orientation")
+        if not book.builtin_name("Print_Area", sheet):
+            problems.append(f"{where} has no print area")
+        footer = sheet.root.findtext("m:headerFooter/m:oddFooter", default="", namespaces=NS)
+        if "&P" not in footer or "&N" not in footer:
+            problems.append(f"{where} has no footer with the page number (Page &P of &N)")
+        problems += _repeated_header(book, sheet, where)
+    return problems
+
+
+def _repeated_header(book: _Book, sheet: _Sheet, where: str) -> list[str]:
+    """A sheet with one table prints the table's header row at the top of every page."""
+    tables = [table for table in book.tables if table.sheet is sheet]
+    if len(tables) != 1 or (bounds := _bounds(tables[0].ref)) is None:
+        return []
+    header_row = bounds[1]
+    titles = book.builtin_name("Print_Titles", sheet) or ""
+    rows = [(int(a), int(b)) for a, b in re.findall(r"\$(\d+):\$(\d+)", titles)]
+    if not any(first <= header_row <= last for first, last in rows):
+        return [f"{where} does not repeat its table's header row {header_row} on every printed page"]
+    return []
+
+
+def _filters(book: _Book) -> list[str]:
+    """Filter buttons do nothing on a protected sheet: its tables have none."""
+    return [f"{table.part}: table {table.name!r} on protected sheet {table.sheet.name!r} has filter buttons"
+            for table in book.tables
+            if table.root.find("m:autoFilter", NS) is not None
+            and (protection := table.sheet.root.find("m:sheetProtection", NS)) is not None
+            and _is_true(protection.get("sheet"))]
+
+
+def _lines_and_caches(book: _Book) -> list[str]:
+    """Line series are straight (smooth 0), and every series carries its data for previews."""
+    problems = []
+    for part in sorted(name for name in book.zip.namelist() if CHART_PART.match(name)):
+        chart = _parse(book.zip, part)
+        for kind in ("lineChart", "line3DChart", "scatterChart"):
+            for plot in chart.iter(f"{{{CHART}}}{kind}"):
+                for number, series in enumerate(plot.findall("c:ser", NS)):
+                    smooth = series.find("c:smooth", NS)
+                    if smooth is None or not _is_false(smooth.get("val", "true")):
+                        problems.append(f"{part}: series {number + 1} of the {kind} lacks <c:smooth val=\"0\"/>; "
+                                        "readers may draw a curve with values between the points")
+        for reference, cache in (("numRef", "numCache"), ("strRef", "strCache")):
+            for ref in chart.iter(f"{{{CHART}}}{reference}"):
+                if ref.find(f"c:{cache}", NS) is None:
+                    problems.append(f"{part}: {ref.findtext('c:f', namespaces=NS)} has no {cache}, so previews "
+                                    "show an empty chart")
+    return problems
+
+
+def _headings(book: _Book) -> list[str]:
+    """Table headings are plain English, not run-together code names."""
+    return [f"{table.part}: table {table.name!r}: {problem}"
+            for table in book.tables if table.sheet.visible
+            for problem in style.heading_problems(table.column_names)]
+
+
+@dataclass(frozen=True)
+class _Range:
+    sheet: str
+    bounds: tuple[int, int, int, int]
+    kind: str
+
+    def holds(self, sheet: str, col: int, row: int) -> bool:
+        min_col, min_row, max_col, max_row = self.bounds
+        return sheet == self.sheet and min_col <= col <= max_col and min_row <= row <= max_row
+
+
+def _ranges(kinds: dict[str, str]) -> list[_Range]:
+    ranges = []
+    for address, kind in kinds.items():
+        sheet, _, cells = address.rpartition("!")
+        bounds = _bounds(cells if ":" in cells else f"{cells}:{cells}")
+        if bounds is None:
+            raise ValueError(f"not a range: {address!r}")
+        ranges.append(_Range(sheet.strip("'"), bounds, kind))
+    return ranges
+
+
+def _number_formats(book: _Book, ranges: list[_Range]) -> list[str]:
+    """Only the house's number formats; £ on money, % on percentages; no number stored as text."""
+    formats = book.number_formats
+    problems: dict[str, str] = {}  # one line per sheet and problem, however many cells share it
+    for sheet in book.worksheets:
+        if not sheet.visible:
+            continue
+        for cell in sheet.cells:
+            ref = cell.get("r", "")
+            col_letters, row_digits = re.match(r"([A-Z]+)(\d+)", ref).groups()
+            col, row = column_index_from_string(col_letters), int(row_digits)
+            index = int(cell.get("s", "0"))
+            code = formats[index] if index < len(formats) else "General"
+            kind = next((r.kind for r in ranges if r.holds(sheet.name, col, row)), "")
+            where = f"{sheet.part}: {sheet.name}!{ref}"
+            if code not in HOUSE_FORMATS:
+                problems.setdefault(f"{sheet.name} format {code}", f"{where} (and maybe more) has the number format "
+                                    f"{code!r}, not one of the house formats")
+            if kind == "money" and "£" not in code:
+                problems.setdefault(f"{sheet.name} money {code}", f"{where} holds money but shows {code!r}, not £")
+            if kind == "percent" and "%" not in code:
+                problems.setdefault(f"{sheet.name} percent {code}", f"{where} holds a percentage but shows {code!r}")
+            text = _cell_string(book, cell)
+            if text and kind != "text" and NUMBER_AS_TEXT.match(text):
+                problems.setdefault(f"{sheet.name} text {col_letters}", f"{where} holds the number {text!r} as text")
+    return list(problems.values())
