@@ -722,7 +722,7 @@ def _read_expiring_funds(reading: Reading, inputs: _Inputs) -> list[_Expiring]:
         month = _table_date(found, row, "month", "Month")
         amount = _table_number(found, row, "amount", "Amount")
         first = None if month is None else month.replace(day=1)
-        entered = None if first is None else levy._entered_for_expiry(first)
+        entered = None if first is None else levy.entered_for_expiry(first)
         blank = [key for key in ("month", "amount") if _blank(row, key)]
         if blank:
             found.add("incomplete-row", f"expiring funds with no {table.spec.column(blank[0]).header.lower()}",
@@ -945,7 +945,7 @@ def _year_rows(table: Table, result: forecast.Forecast) -> list[ForecastYear]:
 def _opening_rows(table: Table, inputs: _Inputs, known: Mapping[dt.date, Decimal] | None,
                   result: forecast.Forecast) -> list[OpeningMonth]:
     """The Opening table: the 24 months before the plan, newest first, and the balance each holds."""
-    known_by_entered = {levy._entered_for_expiry(month): amount for month, amount in (known or {}).items()}
+    known_by_entered = {levy.entered_for_expiry(month): amount for month, amount in (known or {}).items()}
     months = [levy._add_months(inputs.plan_start, -j) for j in range(1, table.rows + 1)]
     can_take_rest = [m for m in months if levy.expiry_month(m) >= inputs.plan_start and m not in known_by_entered]
     rows = []

@@ -97,7 +97,7 @@ _LARGE_MONEY = Decimal("999999999.99")  # the widest amount a council's figures 
 _INPUT_SAMPLES = {"money": _LARGE_MONEY, "date": dt.date(2026, 12, 30), "month": dt.date(2026, 5, 1),
                   "whole": 999_999}
 # Widths (characters) of the costed tables' text columns: a school, a standard as its dropdown shows it.
-_TEXT_WIDTHS = {"school": 30, "type": 11, "recipient": 30, "standard": 40, "title": 28}
+_TEXT_WIDTHS = {"school": 26, "type": 11, "recipient": 28, "standard": 36, "title": 24}
 
 
 def _day(day: dt.date) -> str:
@@ -109,81 +109,70 @@ INSTRUCTIONS = (
     (
         "What this workbook is",
         (
-            "A plan for the council's apprenticeship levy: what the council pays, how much enters its "
-            "apprenticeship service account, how the council and its schools plan to spend it, what may be "
-            "transferred to other employers, and a forecast of the account month by month for 48 months: funds "
-            "in, payments to training providers, transfers and pledges, co-investment when the account runs "
-            "short, and funds that would expire unspent.",
+            "A plan for the council's apprenticeship levy: what the council pays, what enters its apprenticeship "
+            "service account, how the council and its schools plan to spend it, what may be transferred, and a "
+            "48-month forecast of the account: funds in, payments to providers, transfers and pledges, "
+            "co-investment when the account runs short, and funds that would expire unspent.",
             "The council employs the staff of community, voluntary controlled, community special and local "
-            "authority nursery schools and of pupil referral units, so their pay bill is in the council's levy "
-            "and their apprenticeships are paid from its account. Foundation and voluntary aided schools employ "
-            "their own staff through the governing body, academies and free schools through their trust: list "
-            "them and they are flagged 'Not in council levy'.",
+            "authority nursery schools and pupil referral units: their pay bill is in the council's levy and their "
+            "apprenticeships are paid from its account. Other schools (foundation, voluntary aided, academies, free "
+            "schools) employ their own staff and are flagged 'Not in council levy'.",
         ),
     ),
     (
         "How to fill it in",
         (
-            "1. Plan sheet: fill in the yellow cells. The column beside them shows the value the figures use, "
-            "so you can see how what you typed was read. The tax year and plan dates are fixed when the workbook "
-            "is made: a new tax year needs a new workbook.",
-            "2. Schools sheet: one row per school with its URN, name, type (from the list), pay bill and "
-            "headcount.",
-            "3. Starts sheet: one row per planned apprenticeship start. Pick the school (leave it blank for the "
-            "council's own staff) and the standard from the lists: the title, level and funding band fill in.",
-            "4. Transfers sheet: one row per transfer to another employer or approved pledge application.",
-            "5. Expiry sheet: if your account's finance page shows funds due to expire, list them by month; "
-            "otherwise the workbook estimates when the opening balance entered the account.",
-            "6. Read the Forecast sheet, especially the funds expiring and the months funds run short.",
-            "Only the yellow cells can be changed; the sheets are protected without a password. A row with a "
+            "1. Plan: fill in the yellow cells; beside them is the value the figures use (95%, 0.95 and 95 all "
+            "mean 95%). The tax year is fixed: a new tax year needs a new workbook.",
+            "2. Schools: one row per school: URN, name, type (from the list), pay bill and headcount.",
+            "3. Starts: one row per planned start. Pick the school (blank for the council's own staff) and the "
+            "standard: the title, level and funding band fill in.",
+            "4. Transfers: one row per transfer to another employer or approved pledge application.",
+            "5. Expiry: list the funds your account's finance page shows as due to expire, if any.",
+            "6. Read the Forecast, especially the funds expiring and the months funds run short.",
+            "Only the yellow cells can be changed (the sheets are protected without a password). A row with a "
             "problem says so in its Check column. Do not rename sheets, tables or columns.",
         ),
     ),
     (
         "How the figures are worked out",
         (
-            "Levy: 0.5% of the whole council's pay bill (schools included) less the levy allowance (15,000 "
-            "unless shared with connected employers), never below 0, to the penny.",
-            f"Funds entering: each month a twelfth of the year's levy, to the penny, times the English "
-            f"percentage, plus a 10% government top-up for funds entering before {_day(levy.TOP_UP_END)} and none "
-            "from then. The plan year is April to March. In the later years of the forecast the pay bill grows "
-            "by the growth you give (0% holds the levy flat, as the apprenticeship service's own forecast does).",
-            "Percentages: 95%, 0.95 and 95 all mean 95%: a number above 1 and up to 100 is read as a percentage "
-            "typed without its sign.",
+            "Levy: 0.5% of the whole council's pay bill (schools included) less the levy allowance (15,000 unless "
+            "shared with connected employers), never below 0, to the penny.",
+            "Funds entering: each month a twelfth of the year's levy, to the penny, times the English percentage, "
+            f"plus a 10% government top-up for funds entering before {_day(levy.TOP_UP_END)} and none from then. "
+            "The plan year is April to March. In the forecast's later years the pay bill grows by the growth you "
+            "give (0% holds the levy flat, as the apprenticeship service's own forecast does).",
             "Provider payments: 80% of the price, capped at the standard's funding band maximum on the start date, "
-            "in equal monthly instalments (rounded to the penny) in the months after the start month up to the "
-            "planned end month, then the rest on completion the month after. Any price above the band is the "
-            "employer's and is not in the forecast. In-year cost is what falls in the plan year.",
-            "Schools: each council-employed school's share of the levy paid and of the funds entering is in "
-            "proportion to its pay bill, to the penny. Its planned spend is the in-year cost of its starts.",
-            "Transfers: the allowance is a share of the funds that entered the account in the previous tax year "
-            "(50% since 22 April 2024; the 10% and 25% of earlier years are shown for comparison). Transfers and "
-            "approved pledge applications both count against it, with what is already committed elsewhere. "
-            "Headroom is what is left, never below 0.",
-            "The forecast, month by month: transfers and pledges are paid first, then the council's own "
-            "training, from the balance at the end of the month before; the month's funds arrive after. Training "
-            "the balance cannot pay is co-invested: the employer pays 5% (10% for starts before April 2019; for "
-            "a levy-paying employer 25% for starts from 1 August 2026) and the government the rest. A transfer "
-            "the balance cannot pay is not made. Either way the month is marked as running short.",
-            "Expiry: funds expire 24 months after they enter, or 12 months for funds entering from "
-            f"{_day(levy.SHORT_EXPIRY_FROM)}; the oldest funds are used first, as the apprenticeship service "
-            "does. The opening balance is the newest funds: it is placed in the months before the plan, a "
-            "twelfth of last year's funds a month, newest first, unless you list what the finance page shows as "
-            "expiring. Without last year's funds the whole balance is taken to have entered in March, the latest "
-            "it can, so less may expire than will.",
-            "2.3% of headcount, rounded up, is shown as the former public sector target of apprenticeship starts, "
-            "which ended on 31 March 2022; councils still report their starts against headcount.",
-            f"Minimum duration: {levy.MINIMUM_DURATION_MONTHS} months, or {levy.SHORT_MINIMUM_DURATION_MONTHS} "
-            f"months for starts from {_day(levy.SHORT_MINIMUM_DURATION_FROM)}. A start before the plan year is "
-            "flagged and its payments from the plan start are forecast.",
+            "in equal monthly instalments from the month after the start month to the planned end month, the rest "
+            "on completion the month after. A price above the band is the employer's. In-year cost is what falls "
+            "in the plan year.",
+            "Schools: a council-employed school's share of the levy paid and of the funds entering is in proportion "
+            "to its pay bill; its planned spend is the in-year cost of its starts.",
+            "Transfers: the allowance is a share (50% since 22 April 2024; 10% and 25% in earlier years, shown for "
+            "comparison) of the funds that entered last tax year. Transfers, approved pledge applications and "
+            "what is already committed count against it. Headroom is what is left, never below 0.",
+            "Each month transfers and pledges are paid first, then the council's training, from the balance at the "
+            "end of the month before; the month's funds arrive after. Training the balance cannot pay is "
+            "co-invested: the employer pays 5% (10% for starts before April 2019; 25% for starts from 1 August "
+            "2026 by a levy payer), the government the rest. A transfer it cannot pay is not made.",
+            f"Expiry: funds expire 24 months after they enter, or 12 months from {_day(levy.SHORT_EXPIRY_FROM)}; "
+            "the oldest are used first, as the apprenticeship service does. The opening balance, the newest "
+            "funds, is placed in the months before the plan, a twelfth of last year's funds a month, newest first, "
+            "unless the Expiry sheet lists what is due to expire. Without last year's funds it is all placed in "
+            "March, the latest it can enter, so less may expire than will.",
+            "2.3% of headcount, rounded up, is the former public sector target of starts, which ended on "
+            "31 March 2022; councils still report their starts against headcount.",
+            f"Minimum duration: {levy.MINIMUM_DURATION_MONTHS} months, or {levy.SHORT_MINIMUM_DURATION_MONTHS} for "
+            f"starts from {_day(levy.SHORT_MINIMUM_DURATION_FROM)}. A start before the plan year is flagged; its "
+            "payments from the plan start are forecast.",
         ),
     ),
     (
         "What to send back",
         (
-            "Save the workbook as .xlsx (not .xls, not PDF, no password) and send it to your adviser. The "
-            "import reads the tables and named cells, recalculates every figure and says which cell needs "
-            "fixing.",
+            "Save the workbook as .xlsx (not .xls or PDF, no password) and send it to your adviser: the import "
+            "recalculates every figure and says which cell needs fixing.",
         ),
     ),
 )
@@ -714,6 +703,14 @@ def _hide_workings(ws: Worksheet, table: Table) -> None:
             ws.column_dimensions[table.letter(column.key)].hidden = True
 
 
+_PADDING = style.CELL_PADDING_PIXELS / style.DIGIT_PIXELS  # a stored column width includes the cell padding
+
+
+def _stored(width: float) -> float:
+    """The width to store for a column that shows ``width`` characters (as fit_columns stores its fits)."""
+    return style.column_pixels(width) / style.DIGIT_PIXELS
+
+
 def _samples(table: Table, values: Mapping[str, object]) -> dict[str, object]:
     """fit_columns samples by column letter: the input columns' widest values, and ``values`` by column key."""
     inputs = {column.key: _INPUT_SAMPLES[column.kind] for column in table.columns
@@ -769,23 +766,36 @@ def _plan_sheet(wb: Workbook, banner: str | None, values: dict[str, object]) -> 
     _highlight(ws, spec.TRANSFER_RESULTS.cell("OverCommitted"), f"{spec.TRANSFER_RESULTS.cell('OverCommitted')}>0")
     for name in ("EmployerContribution", "GovernmentContribution"):
         _highlight(ws, spec.START_RESULTS.cell(name), f"{spec.START_RESULTS.cell(name)}>0")
-    _forecast_summary(ws)
+    growth_notes = _forecast_summary(ws)
     _plan_validations(ws)
     # B and C show figures (C's cells beside the results hold notes running on to D, so C is not measured).
     style.fit_columns(ws, spec.ABOUT.first_row, caps={"D": _NOTE_CAP}, columns="AD")
     figures = style.fit_column([_LARGE_MONEY], number_format=spec.MONEY, header="Used in the figures", bold=True)
     for letter in "BC":
-        ws.column_dimensions[letter].width = figures.width
+        ws.column_dimensions[letter].width = _stored(figures.width)
+    # The notes beside the results span C and D: their width in characters, as a wrapped line sees it.
+    pixels = sum(style.column_pixels(ws.column_dimensions[letter].width - _PADDING) for letter in "CD")
+    note_width = (pixels - style.CELL_PADDING_PIXELS) / style.DIGIT_PIXELS
+    for row in growth_notes:
+        ws.row_dimensions[row].height = style.wrapped_lines(_GROWTH_NOTE, note_width) * style.line_height()
     ws.sheet_view.showGridLines = False
     _finish(ws)
 
 
-def _forecast_summary(ws: Worksheet) -> None:
-    """The forecast's key figures under the results, with the pay bill growth they assume beside them."""
+# The growth note's widest text, to size its row (fit_rows measures text, not what a formula shows).
+_GROWTH_NOTE = "Over the 48 months, with the pay bill growing by 12.35% a year after the plan year."
+
+
+def _forecast_summary(ws: Worksheet) -> list[int]:
+    """The forecast's key figures under the results, with the pay bill growth they assume beside them.
+
+    Returns the rows of the growth notes, for sizing once the columns are.
+    """
     row = spec.FORECAST_SUMMARY_ROW
     _text(ws, a1.cell(row - 1, 0), "The forecast (see the Forecast sheet)", style.HEADING)
     growth = ('="Over the 48 months, with the pay bill growing by "&ROUND(PayBillGrowthUsed*100,2)&"% a year '
               'after the plan year."')
+    notes: list[int] = []
     lines = (
         ("Funds forecast to expire in the plan year", "=FundsExpiringPlanYear", spec.MONEY, None),
         ("First month funds expire", "=NextExpiryMonth", spec.MONTH, None),
@@ -801,13 +811,14 @@ def _forecast_summary(ws: Worksheet) -> None:
             ws[a1.cell(row + offset, 2)] = note
             _apply(ws[a1.cell(row + offset, 2)], style.NOTE)
             style.wrap_across(ws, ws[a1.cell(row + offset, 2)], FIGURES.note_column + 1)
-            ws.row_dimensions[row + offset].height = 2 * style.line_height()  # fit_rows cannot measure a formula
+            notes.append(row + offset)
     first = a1.cell(row, 1)
     _highlight(ws, first, f"{first}>0")
     third = a1.cell(row + 2, 1)
     _highlight(ws, third, f"{third}>0")
     fourth = a1.cell(row + 3, 1)
     _highlight(ws, fourth, f'{fourth}<>"{spec.NO_MONTH}"')
+    return notes
 
 
 def _plan_validations(ws: Worksheet) -> None:
@@ -973,7 +984,7 @@ def _costed_sheet(wb: Workbook, table: Table, size: int, entries: Sequence[Mappi
                       columns=[table.letter(column.key) for column in table.columns
                                if not column.hidden and column.key not in fixed])
     for key, width in fixed.items():
-        ws.column_dimensions[table.letter(key)].width = width
+        ws.column_dimensions[table.letter(key)].width = _stored(width)
     ws.freeze_panes = table.cell(table.columns[0].key, table.first_row)
     _finish(ws, repeat=table, landscape=True)
 
@@ -1243,7 +1254,7 @@ def _expiring_table(ws: Worksheet, expiring: Sequence[Mapping[str, object]]) -> 
         k = table.row_cells(r)
         month, amount = k["month"], k["amount"]
         first = f"DATE(YEAR({month}),MONTH({month}),1)"
-        # levy._entered_for_expiry: the month whose funds expire in this one.
+        # levy.entered_for_expiry: the month whose funds expire in this one.
         entered = (f"IF(EDATE({first},-{levy.EXPIRY_MONTHS})<{excel_date(levy.SHORT_EXPIRY_FROM)},"
                    f"EDATE({first},-{levy.EXPIRY_MONTHS}),EDATE({first},-{levy.SHORT_EXPIRY_MONTHS}))")
         formulas = {
