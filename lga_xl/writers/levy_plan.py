@@ -1087,7 +1087,8 @@ def _forecast_sheet(wb: Workbook, tax_year: str) -> None:
     money = Decimal("-9999999.99")
     style.fit_columns(ws, FORECAST.first_row, FORECAST.last_row(), header_row=FORECAST.header_row,
                       samples={FORECAST.letter(column.key): money for column in FORECAST.columns
-                               if column.number_format == spec.MONEY} | {FORECAST.letter("short"): "Yes"},
+                               if column.number_format == spec.MONEY} | {FORECAST.letter("short"): "Yes",
+                                                                          YEARS.letter("pay_bill"): _LARGE_MONEY},
                       columns=[FORECAST.letter(column.key) for column in FORECAST.columns if not column.hidden])
     style.fit_rows(ws)
     style.set_up_printing(ws, title=TITLE, landscape=True, repeat_rows=(FORECAST.header_row, FORECAST.header_row))
