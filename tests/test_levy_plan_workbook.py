@@ -144,7 +144,7 @@ def test_instructions_explain_the_modelling_decisions(book):
     text = " ".join(str(c.value) for row in book["Instructions"].iter_rows() for c in row if c.value)
     for phrase in ("less the levy allowance", "a twelfth of the year's levy", "10% government top-up",
                    "1 August 2026", "April to March", "95%, 0.95 and 95 all mean 95%", "80% of the price",
-                   "funding band maximum on the start date", "oldest funds are used first", "co-invested",
+                   "funding band maximum on the start date", "the oldest are used first", "co-invested",
                    "25% for starts from 1 August 2026", "transfers and pledges are paid first",
                    "approved pledge applications", "2.3% of headcount", "ended on 31 March 2022",
                    "Not in council levy", "a new tax year needs a new workbook", "pay bill grows",
