@@ -134,6 +134,37 @@ _CODES = [
               "strand)."),
     IssueCode("bad-reporting-year", "error",
               "A public sector reporting year not written like 2024-25, or listed twice."),
+    # Levy plans of template 2.0.
+    IssueCode("typed-as-text", "error",
+              "A number or date typed as text in a table, which the workbook's formulas cannot use: type it again "
+              "as a number or date."),
+    IssueCode("percent-out-of-range", "error", "A percentage outside 0% to 100%."),
+    IssueCode("percent-typed-without-sign", "warning",
+              "A percentage typed as a number above 1 (95) was read as that percentage (95%), as the workbook's "
+              "formulas read it."),
+    IssueCode("levy-allowance-out-of-range", "error",
+              "The levy allowance is more than the whole 15,000; the figures use 15,000."),
+    IssueCode("unknown-school-type", "error",
+              "A school type that is not an establishment type of Get Information about Schools."),
+    IssueCode("unknown-transfer-type", "error", "A transfer that is neither a Transfer nor a Pledge; it was counted "
+              "as a transfer."),
+    IssueCode("standard-not-approved", "error",
+              "A start on a standard that is retired, withdrawn or not yet approved for delivery."),
+    IssueCode("start-outside-standard-dates", "error",
+              "A start date before the standard's first start date or after its last start date."),
+    IssueCode("no-funding-band", "error",
+              "The standard has dated funding bands and none is in force on the start date."),
+    IssueCode("bad-expiring-month", "error",
+              "A month of expiring funds in which no part of the opening balance can expire (before the plan, or "
+              "funds that entered after it started)."),
+    IssueCode("expiring-funds-over-balance", "error",
+              "The expiring funds listed add up to more than the opening balance; the workbook ignores them."),
+    IssueCode("previous-year-funds-missing", "warning",
+              "An opening balance but no funds for last tax year: the balance was taken to have entered as late as "
+              "it can, so less of it may expire than will."),
+    IssueCode("funds-run-short", "warning",
+              "The account cannot pay for all the planned training in some months: the rest is co-invested by the "
+              "employer and the government."),
     # Bulk import.
     IssueCode("skipped-file", "warning",
               "A file in an imported folder that is not an Excel workbook; it was listed, not read."),

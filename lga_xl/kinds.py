@@ -14,7 +14,7 @@ Example:
     >>> [kind.name for kind in KINDS.values()]
     ['self-assessment', 'levy-plan', 'role-map', 'tracker']
     >>> kind("levy-plan").versions, kind("levy-plan").current.version
-    (('1.0',), '1.0')
+    (('1.0', '2.0'), '2.0')
     >>> [table.name for table in kind("levy-plan").store_tables]
     ['levy_plans', 'schools', 'planned_starts', 'transfers']
 """
@@ -26,7 +26,7 @@ import importlib
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
@@ -253,8 +253,12 @@ def _levy_plan_store(kind: Kind) -> tuple[StoreTable, ...]:
         urns = {start.urn for start in plan.planned_starts if start.urn}
         return sum(1 for school in council_schools(plan) if school.urn in urns)
 
+    # The model keeps the English percentage and the pay bill growth as percentages (95 for 95%) in every
+    # template version, so their store columns are plain numbers, not fractions shown as percentages.
+    percentages = {"english_percent", "pay_bill_growth"}
     summary = (
-        *contract_columns(kind.current, kind.model, skip=("organisation", "region")),
+        *(replace(column, kind="number") if column.name in percentages else column
+          for column in contract_columns(kind.current, kind.model, skip=("organisation", "region"))),
         StoreColumn("spend_share", "REAL",  # planned in-year spend as a share of the funds entering
                     lambda plan: float(plan.planned_spend / plan.funds_in) if plan.funds_in else None, "percent"),
         StoreColumn("schools", "INTEGER", lambda plan: len(council_schools(plan))),  # in the council's levy
@@ -330,7 +334,7 @@ def _describe_levy_plan(plan: Any) -> list[str]:
     expiry = (f"{plan.expiring_funds:,.2f} in {plan.expiry_month_count} month(s), first {plan.first_expiry_month:%B %Y}"
               if plan.first_expiry_month else f"none in the {len(plan.forecast)}-month forecast")
     rate = f"Transfer headroom at {plan.statutory_transfer_rate:.0%}"
-    return [
+    lines = [
         f"{plan.organisation or '(no name)'}, levy plan {plan.tax_year}: levy {plan.annual_levy:,.2f}, transfer "
         f"headroom {plan.headroom_statutory:,.2f} at the statutory {plan.statutory_transfer_rate:.0%}",
         f"  {'Annual levy':28} {plan.annual_levy:>16,.2f}",
@@ -343,6 +347,13 @@ def _describe_levy_plan(plan: Any) -> list[str]:
         f"  {'Schools planned spend':28} {plan.schools_planned_spend:>16,.2f}",
         f"  {'Expiring funds':28} {expiry}",
     ]
+    if plan.expiring_funds_plan_year is not None:
+        lines.append(f"  {'Expiring in the plan year':28} {plan.expiring_funds_plan_year:>16,.2f}")
+    if plan.employer_contribution is not None:  # template 2.0: co-investment when funds run short
+        short = (f"first {plan.first_shortfall_month:%B %Y}, employer {plan.employer_contribution:,.2f} in the plan "
+                 "year" if plan.first_shortfall_month else "never")
+        lines.append(f"  {'Funds run short':28} {short}")
+    return lines
 
 
 def _describe_role_map(role_map: Any) -> list[str]:

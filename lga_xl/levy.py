@@ -57,6 +57,7 @@ __all__ = [
     "FundsCohort",
     "TransferPosition",
     "co_investment_rate",
+    "entered_for_expiry",
     "even_monthly_levy",
     "expired_funds",
     "expiry_cohorts",
@@ -826,6 +827,21 @@ def expiry_month(entered: DateLike) -> date:
     """
     month = _as_month(entered, "entered")
     return _add_months(month, EXPIRY_MONTHS if month < SHORT_EXPIRY_FROM else SHORT_EXPIRY_MONTHS)
+
+
+def entered_for_expiry(expires: DateLike) -> date:
+    """The month whose funds expire in ``expires``: 24 months before, or 12 when that is August 2026 or later.
+
+    From August 2027 to July 2028 funds of both ages can expire in the same
+    month; the older month is taken (a row of the account's expiring funds is
+    read this way, see :func:`opening_balance_cohorts`). Excel:
+    ``=IF(EDATE(M,-24)<DATE(2026,8,1),EDATE(M,-24),EDATE(M,-12))``.
+
+    Example:
+        >>> entered_for_expiry("2026-09"), entered_for_expiry("2028-09")
+        (datetime.date(2024, 9, 1), datetime.date(2027, 9, 1))
+    """
+    return _entered_for_expiry(_as_month(expires, "expires"))
 
 
 def opening_balance_cohorts(

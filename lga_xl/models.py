@@ -101,7 +101,13 @@ class SelfAssessment(WorkbookResultBase):
 
 
 class SchoolRow(BaseModel):
-    """A school on the Schools sheet, with its recomputed share and spend."""
+    """A school on the Schools sheet, with its recomputed shares and spend.
+
+    ``balance`` is the share of the levy paid less the planned spend (both
+    template versions); template 2.0 also shows who employs the staff, the
+    school's share of the funds entering and what is left of it (None in a
+    1.0 plan).
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -116,6 +122,9 @@ class SchoolRow(BaseModel):
     planned_spend: Decimal
     balance: Decimal
     check: str
+    employer: str | None = None
+    funds_share: Decimal | None = None
+    funds_left: Decimal | None = None
 
 
 class _CostedRow(BaseModel):
@@ -137,19 +146,32 @@ class _CostedRow(BaseModel):
 
 
 class PlannedStartRow(_CostedRow):
-    """A planned start; ``urn`` is blank for the council's own staff."""
+    """A planned start; ``urn`` is blank for the council's own staff.
+
+    ``standard`` and ``urn`` are the reference and URN a dropdown's text
+    starts with ("ST0454 Teaching assistant (level 3)" is ST0454).
+    """
 
     urn: str | None
 
 
 class TransferRow(_CostedRow):
-    """A planned transfer to another employer."""
+    """A planned transfer to another employer, or an approved pledge application (``type``)."""
 
     recipient: str | None
+    type: str = "Transfer"
 
 
 class ForecastMonth(BaseModel):
-    """One month of the account forecast."""
+    """One month of the account forecast.
+
+    Both template versions: ``spending`` is the council's own training due
+    (instalments and completion payments), ``transfers_out`` what was paid
+    to other employers, ``shortfall`` what the account could not pay (1.0:
+    the negative balance; 2.0: training co-invested). Template 2.0 never
+    lets the balance fall below 0 and has the fields after it (None in 1.0;
+    see :class:`lga_xl.forecast.AccountMonth`).
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -159,9 +181,60 @@ class ForecastMonth(BaseModel):
     spending: Decimal
     transfers_out: Decimal
     expired: Decimal
-    balance: Decimal  # below 0: the plan spends more than the funds available by then
+    balance: Decimal
     shortfall: Decimal
     expired_so_far: Decimal
+    cost_of_training: Decimal | None = None
+    completion_payments: Decimal | None = None
+    transfers_due: Decimal | None = None
+    training_from_levy: Decimal | None = None
+    employer_contribution: Decimal | None = None
+    government_contribution: Decimal | None = None
+    short: bool | None = None
+
+
+class ForecastYear(BaseModel):
+    """One financial year of the forecast (template 2.0's Years table)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    row: int
+    tax_year: str
+    pay_bill: Decimal
+    levy: Decimal
+    funds_in: Decimal
+    cost_of_training: Decimal
+    completion_payments: Decimal
+    transfers_out: Decimal
+    expired: Decimal
+    employer_contribution: Decimal
+    government_contribution: Decimal
+    closing_balance: Decimal
+
+
+class ExpiringFundsRow(BaseModel):
+    """A row of template 2.0's ExpiringFunds table: funds of the opening balance due to expire in a month."""
+
+    model_config = ConfigDict(frozen=True)
+
+    row: int
+    month: dt.date | None
+    amount: Decimal | None
+    entered: dt.date | None  # the month those funds entered the account
+    check: str
+
+
+class OpeningMonth(BaseModel):
+    """How much of the opening balance entered in a month before the plan (template 2.0's Opening table)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    row: int
+    entered: dt.date
+    expires: dt.date
+    known: Decimal  # from the ExpiringFunds table
+    estimate: Decimal
+    amount: Decimal
 
 
 class LevyPlan(WorkbookResultBase):
@@ -173,7 +246,7 @@ class LevyPlan(WorkbookResultBase):
     plan_end: dt.date
     # inputs, as read (None when blank or unusable; the figures then count them as 0)
     total_pay_bill: Decimal | None
-    english_percent: Decimal | None
+    english_percent: Decimal | None  # a percentage, 0 to 100, in both template versions
     headcount: int | None
     previous_year_funds: Decimal | None
     opening_balance: Decimal | None
@@ -200,15 +273,27 @@ class LevyPlan(WorkbookResultBase):
     schools_pay_bill: Decimal
     schools_levy_share: Decimal
     schools_planned_spend: Decimal
-    expiring_funds: Decimal  # FundsExpiring: funds forecast to expire in the 36 months
+    expiring_funds: Decimal  # FundsExpiring: funds forecast to expire in the whole forecast (36 months in 1.0, 48)
     expiry_month_count: int
     first_expiry_month: dt.date | None
     lowest_balance: Decimal
-    shortfall_months: int
+    shortfall_months: int  # months the account runs short (1.0: its balance is below 0)
     schools: list[SchoolRow]
     planned_starts: list[PlannedStartRow]
     transfers: list[TransferRow]
     forecast: list[ForecastMonth]
+    # Template 2.0 (a 1.0 plan: the allowance it assumed, no growth, and the rest None where 1.0 has no such figure).
+    levy_allowance: Decimal | None = None
+    pay_bill_growth: Decimal | None = None  # a percentage a year, like english_percent
+    expiring_funds_plan_year: Decimal | None = None
+    first_expiry_amount: Decimal | None = None
+    first_shortfall_month: dt.date | None = None
+    employer_contribution: Decimal | None = None  # co-investment in the plan year
+    government_contribution: Decimal | None = None
+    schools_funds_share: Decimal | None = None
+    years: list[ForecastYear] | None = None
+    expiring_funds_known: list[ExpiringFundsRow] | None = None
+    opening: list[OpeningMonth] | None = None
 
 
 # Role maps (lga_xl.readers.role_map): job roles matched to apprenticeship standards.

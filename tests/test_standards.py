@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from lga_xl.cli import main
+from lga_xl.contracts.levy_plan import SPARE_STANDARD_ROWS, STANDARDS
 from lga_xl.readers.levy_plan import read_levy_plan
 from lga_xl.standards import Standard, StandardsError, load_standards, sample_standards
 
@@ -162,10 +163,12 @@ def test_cli_puts_a_loaded_list_in_the_workbook(tmp_path):
                                        "-o", str(out)])
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(out)
-    ws = wb["Standards"]
-    assert [ws.cell(row=r, column=1).value for r in (5, 6, 7)] == ["ST0072", "ST0777", None]
+    ws = wb[STANDARDS.sheet]
+    first = STANDARDS.first_row
+    assert [ws[STANDARDS.cell("reference", r)].value for r in (first, first + 1, first + 2)] == [
+        "ST0072", "ST0777", None]
     assert "standards.json" in ws["A2"].value
-    assert ws.tables["Standards"].ref == "A4:E36"  # two standards and 30 spare rows
+    assert ws.tables["Standards"].ref == STANDARDS.ref(2 + SPARE_STANDARD_ROWS)  # two standards and the spare rows
     assert read_levy_plan(out).issues  # still a blank plan, but it reads
 
 

@@ -67,8 +67,8 @@ HEADERS = {
     "median_spend_share": "Median planned spend share", "engaged_share": "Schools engaged share",
     "median_headroom_statutory": "Median headroom at the statutory rate", "levy_plans": "Levy plans",
     "overall_mean": "Overall mean", "councils": "Councils", "id": "ID", "rag": "RAG", "expected": "Expected now",
-    "latest_value": "Latest value", "previous_value": "Previous value", "starts_share": "Starts as a share of headcount",
-    "median_starts_share": "Median starts as a share of headcount",
+    "latest_value": "Latest value", "previous_value": "Previous value",
+    "starts_share": "Starts as a share of headcount", "median_starts_share": "Median starts as a share of headcount",
 }
 # How each value kind shows (registry and contract kinds, and consolidated_data's own).
 KIND_FORMATS = {"money": style.MONEY, "percent": style.PERCENT, "date": style.DATE, "month": style.MONTH,

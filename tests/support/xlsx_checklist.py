@@ -54,6 +54,8 @@ ALLOWED_FUNCTIONS = frozenset({
     "EDATE", "EOMONTH", "DATE", "YEAR", "MONTH", "TEXT",
     # Basics that Excel 2010 and LibreOffice 7.4 both have.
     "SUM", "ABS", "ISNUMBER", "ISBLANK", "ROUNDDOWN", "DAY", "COUNT", "AVERAGE",
+    # Text that Excel 2010 and LibreOffice 7.4 read alike: a dropdown's reference, a number typed as text.
+    "LEFT", "FIND", "TRIM", "SUBSTITUTE", "VALUE",
 })
 # Named separately so the message can say why: these give #NAME? in Excel 2010 and LibreOffice 7.4.
 POST_2010_FUNCTIONS = frozenset({
