@@ -48,6 +48,11 @@ START_ROWS = 150
 TRANSFER_ROWS = 20
 SPARE_ROWS = 10  # blank rows left below a pre-filled table
 SPARE_STANDARD_ROWS = 30  # for standards the officer adds by hand
+# The most rows a filled table may have, far above any council's (a reader refuses a wider range as damage).
+MAX_SCHOOL_ROWS = 2_000
+MAX_START_ROWS = 5_000
+MAX_TRANSFER_ROWS = 1_000
+MAX_STANDARD_ROWS = 5_000
 
 MONEY = "#,##0.00"
 DATE = "dd/mm/yyyy"
@@ -157,7 +162,7 @@ EXPIRY = Block("Forecast", first_row=4, note_column=None, names=(
 
 _SCHOOL_URN = Column("urn", "URN", "text", required=True)
 SCHOOL_URNS = structured("Schools", _SCHOOL_URN.header)
-SCHOOLS = Table("Schools", "Schools", header_row=5, rows=SCHOOL_ROWS, columns=(
+SCHOOLS = Table("Schools", "Schools", header_row=5, rows=SCHOOL_ROWS, max_rows=MAX_SCHOOL_ROWS, columns=(
     _SCHOOL_URN,
     Column("name", "School", "text", required=True),
     Column("type", "Type", "choice", required=True),
@@ -217,14 +222,14 @@ def _costing_checks(incomplete: str, *, schools: bool) -> tuple[RowCheck, ...]:
     )
 
 
-PLANNED_STARTS = Table("PlannedStarts", "Starts", header_row=5, rows=START_ROWS, columns=(
+PLANNED_STARTS = Table("PlannedStarts", "Starts", header_row=5, rows=START_ROWS, max_rows=MAX_START_ROWS, columns=(
     Column("urn", "URN", "text"),
     *(_COSTING[key] for key in ("standard", "title", "level", "start_date", "duration_months", "price",
                                 "band_max", "above_cap", "in_year_cost", "check")),
     *_SCHEDULE,
 ), checks=_costing_checks('OR({standard}="",{start_date}="",{duration_months}="",{price}="")', schools=True))
 
-TRANSFERS = Table("Transfers", "Transfers", header_row=5, rows=TRANSFER_ROWS, columns=(
+TRANSFERS = Table("Transfers", "Transfers", header_row=5, rows=TRANSFER_ROWS, max_rows=MAX_TRANSFER_ROWS, columns=(
     Column("recipient", "Recipient", "text", required=True),
     *(_COSTING[key] for key in ("standard", "start_date", "duration_months", "price", "in_year_cost", "title",
                                 "level", "band_max", "above_cap", "check")),
@@ -232,7 +237,7 @@ TRANSFERS = Table("Transfers", "Transfers", header_row=5, rows=TRANSFER_ROWS, co
 ), checks=_costing_checks('OR({recipient}="",{standard}="",{start_date}="",{duration_months}="",{price}="")',
                           schools=False))
 
-STANDARDS = Table("Standards", "Standards", header_row=4, columns=(
+STANDARDS = Table("Standards", "Standards", header_row=4, max_rows=MAX_STANDARD_ROWS, columns=(
     Column("reference", "Reference", "text"),
     Column("title", "Title", "text"),
     Column("level", "Level", "whole"),
