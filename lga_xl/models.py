@@ -6,23 +6,49 @@ tells them apart: the output of ``lga-xl read FILE --json`` (exactly
 ``model.model_dump(mode="json")``) loads back with
 ``pydantic.TypeAdapter(WorkbookResult).validate_json(...)``.
 
+In JSON every ``Decimal`` is a number, never a string: amounts of money
+rounded half away from zero to the penny (as the levy rules round), rates and
+percentages (the fields a model lists in ``_EXACT``) as they are.  So
+``58504000.0`` and ``277520.00`` come out as ``58504000.0`` and ``277520.0``,
+one rule for ``lga-xl read --json`` and the library.
+
 Example:
     >>> SelfAssessment.model_fields["kind"].default, LevyPlan.model_fields["kind"].default
     ('self-assessment', 'levy-plan')
+    >>> SchoolRow(row=6, urn="100001", name="Ash", type="Community", pay_bill=Decimal("1250000.005"),
+    ...           headcount=None, in_council_levy=True, levy_share=Decimal("1.10"), planned_spend=Decimal("0"),
+    ...           balance=Decimal("1.1"), check="").model_dump(mode="json")["pay_bill"]
+    1250000.01
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
-from typing import Annotated, Literal
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializationInfo, SerializerFunctionWrapHandler, field_serializer
 
 from .issues import Issue, has_errors
 
+_PENNY = Decimal("0.01")
 
-class WorkbookResultBase(BaseModel):
+
+class _Result(BaseModel):
+    """Every result model: Decimals written to JSON as numbers, money rounded to the penny."""
+
+    _EXACT: ClassVar[frozenset[str]] = frozenset()  # Decimal fields that are not money (rates, percentages)
+
+    @field_serializer("*", mode="wrap", when_used="json")
+    def _decimal_as_number(self, value: Any, handler: SerializerFunctionWrapHandler,
+                           info: SerializationInfo) -> Any:
+        if isinstance(value, Decimal) and value.is_finite():
+            # ROUND_HALF_UP rounds halves away from zero, as lga_xl.levy rounds money.
+            return float(value if info.field_name in self._EXACT else value.quantize(_PENNY, ROUND_HALF_UP))
+        return handler(value)
+
+
+class WorkbookResultBase(_Result):
     """What every workbook read back has: where it came from, whose it is, its issues."""
 
     kind: str
@@ -38,7 +64,7 @@ class WorkbookResultBase(BaseModel):
         return has_errors(self.issues)
 
 
-class LevelCounts(BaseModel):
+class LevelCounts(_Result):
     model_config = ConfigDict(frozen=True)
 
     level: str
@@ -54,7 +80,7 @@ class LevelCounts(BaseModel):
         return self.elements - self.not_applicable
 
 
-class StrandRating(BaseModel):
+class StrandRating(_Result):
     model_config = ConfigDict(frozen=True)
 
     strand: str
@@ -67,7 +93,7 @@ class StrandRating(BaseModel):
     levels: list[LevelCounts]
 
 
-class ElementAnswer(BaseModel):
+class ElementAnswer(_Result):
     model_config = ConfigDict(frozen=True)
 
     id: str
@@ -96,7 +122,7 @@ class SelfAssessment(WorkbookResultBase):
 # ``row`` is the worksheet row of a table row, for locating it in the workbook.
 
 
-class SchoolRow(BaseModel):
+class SchoolRow(_Result):
     """A school on the Schools sheet, with its recomputed share and spend."""
 
     model_config = ConfigDict(frozen=True)
@@ -114,7 +140,7 @@ class SchoolRow(BaseModel):
     check: str
 
 
-class _CostedRow(BaseModel):
+class _CostedRow(_Result):
     """A start or transfer costed under the payment profile (levy funds pay up to the band)."""
 
     model_config = ConfigDict(frozen=True)
@@ -144,7 +170,7 @@ class TransferRow(_CostedRow):
     recipient: str | None
 
 
-class ForecastMonth(BaseModel):
+class ForecastMonth(_Result):
     """One month of the account forecast."""
 
     model_config = ConfigDict(frozen=True)
@@ -162,6 +188,8 @@ class ForecastMonth(BaseModel):
 
 class LevyPlan(WorkbookResultBase):
     """A levy plan read back, every figure recomputed from its inputs."""
+
+    _EXACT: ClassVar[frozenset[str]] = frozenset({"english_percent", "statutory_transfer_rate"})
 
     kind: Literal["levy-plan"] = "levy-plan"
     tax_year: str
