@@ -23,11 +23,8 @@ Example:
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import random
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -37,7 +34,7 @@ from openpyxl.chart import LineChart, Reference
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import PatternFill
 
-from .. import a1, cells, levy
+from .. import a1, levy
 from ..contract import Table
 from ..contracts.levy_plan import (
     CHECK_UNKNOWN_STANDARD,
@@ -59,9 +56,9 @@ from ..contracts.levy_plan import (
     plan_start_of,
 )
 from ..formulas import excel_date, ratio, whole
-from ..reference import COUNCIL_SCHOOL_TYPES, SCHOOL_TYPES
-from ..standards import Standard, read_user_text, sample_standards
-from ..text import squash
+from ..reference import COUNCIL_SCHOOL_TYPES
+from ..schools import SchoolEntry, SchoolsCsvError, load_schools_csv  # the CSV loader lives in lga_xl.schools
+from ..standards import Standard, sample_standards
 from . import common as c
 
 __all__ = [
@@ -158,21 +155,6 @@ INSTRUCTIONS = (
     ),
 )
 
-
-
-class SchoolsCsvError(ValueError):
-    """A schools CSV that cannot be used; the message names the file and its lines."""
-
-
-@dataclass(frozen=True)
-class SchoolEntry:
-    """A row of the Schools table; values are written as given."""
-
-    urn: int | str
-    name: str
-    type: str
-    pay_bill: Number | None = None
-    headcount: int | None = None
 
 
 @dataclass(frozen=True)
@@ -277,61 +259,6 @@ def new_levy_plan(
     })
     wb.active = 1  # open on the Plan sheet
     return c.save(wb, path)
-
-
-def load_schools_csv(path: str | Path) -> list[SchoolEntry]:
-    """Schools from a CSV with columns URN, School, Type, PayBill, Headcount.
-
-    Headers are matched ignoring case, spaces and underscores ("Pay bill"
-    is PayBill); PayBill and Headcount may be blank.  A type is one of
-    ``lga_xl.reference.SCHOOL_TYPES`` (case and a trailing "school" are
-    forgiven); types outside the council's levy load, and the workbook flags
-    them.
-
-    Raises:
-        SchoolsCsvError: a missing file or column, or bad rows, each named by
-            its CSV line.
-
-    Example:
-        >>> import tempfile, pathlib
-        >>> path = pathlib.Path(tempfile.mkdtemp()) / "schools.csv"
-        >>> _ = path.write_text("urn,school,type,pay bill,headcount\\n"
-        ...                     "100001,Ash Primary,community school,1250000,42\\n")
-        >>> load_schools_csv(path)[0]
-        SchoolEntry(urn=100001, name='Ash Primary', type='Community', pay_bill=Decimal('1250000'), headcount=42)
-    """
-    path = Path(path)
-    text = read_user_text(path, SchoolsCsvError, "save the list as CSV UTF-8")
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows or not any(cell.strip() for cell in rows[0]):
-        raise SchoolsCsvError(f"{path.name}: the file is empty; the first line must name the columns "
-                              "URN, School, Type, PayBill, Headcount")
-    header = [squash(cell) for cell in rows[0]]
-    columns = {name: header.index(squash(name)) for name in ("URN", "School", "Type", "PayBill", "Headcount")
-               if squash(name) in header}
-    missing = [name for name in ("URN", "School", "Type") if name not in columns]
-    if missing:
-        raise SchoolsCsvError(f"{path.name} line 1: missing column(s) {', '.join(missing)}; the columns are "
-                              f"URN, School, Type, PayBill, Headcount (found: {', '.join(rows[0])})")
-    schools, errors, seen = [], [], {}
-    for line, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        values = {name: (row[index].strip() if index < len(row) else "") for name, index in columns.items()}
-        try:
-            school = _school_from_csv(values)
-        except ValueError as exc:
-            errors.append(f"line {line}: {exc}")
-            continue
-        if school.urn in seen:
-            errors.append(f"line {line}: URN {school.urn} is listed twice (first on line {seen[school.urn]})")
-            continue
-        seen[school.urn] = line
-        schools.append(school)
-    if errors:
-        shown = errors[:20] + ([f"... and {len(errors) - 20} more"] if len(errors) > 20 else [])
-        raise SchoolsCsvError(f"{path.name}: {len(errors)} bad row(s):\n  " + "\n  ".join(shown))
-    return schools
 
 
 def sample_levy_plan(path: str | Path, *, org_name: str | None = None, region: str | None = None,
@@ -866,37 +793,3 @@ def _sheet_title(ws, title: str, note: str) -> None:
     ws["A1"].font = c.TITLE_FONT
     c.set_text(ws["A2"], note)
     ws["A2"].font = c.NOTE_FONT
-
-
-def _school_from_csv(values: dict[str, str]) -> SchoolEntry:
-    urn_text = values["URN"].replace(" ", "")
-    if not re.fullmatch(r"\d{1,8}", urn_text):
-        raise ValueError(f"URN {values['URN']!r} is not a number like 100001")
-    name = values["School"]
-    if not name:
-        raise ValueError(f"URN {urn_text}: the school name is blank")
-    school_type = _school_type(values["Type"])
-    pay_bill = _csv_amount(values.get("PayBill", ""), f"URN {urn_text}: PayBill")
-    headcount = _csv_amount(values.get("Headcount", ""), f"URN {urn_text}: Headcount")
-    if headcount is not None and headcount != headcount.to_integral_value():
-        raise ValueError(f"URN {urn_text}: Headcount {values['Headcount']!r} is not a whole number")
-    return SchoolEntry(int(urn_text), name, school_type, pay_bill, None if headcount is None else int(headcount))
-
-
-def _school_type(text: str) -> str:
-    def loose(name: str) -> str:  # "Community school", "community" and "COMMUNITY" are the same type
-        return re.sub(r"schools?$", "", squash(name))
-
-    for school_type in SCHOOL_TYPES:
-        if loose(school_type) == loose(text):
-            return school_type
-    raise ValueError(f"type {text!r} is not one of: {', '.join(SCHOOL_TYPES)}")
-
-
-def _csv_amount(text: str, what: str) -> Decimal | None:
-    try:
-        read = cells.number(text, minimum=0)
-    except cells.CellValueError as err:
-        problem = "must be 0 or more" if err.code == "negative-amount" else "is not a number"
-        raise ValueError(f"{what} {text!r} {problem}") from None
-    return None if read is None else read.value
