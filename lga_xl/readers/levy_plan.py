@@ -35,7 +35,7 @@ from ..contract import Contract, Table
 from ..contracts.levy_plan import CHECK_UNKNOWN_STANDARD, MAX_DURATION_MONTHS, NO_EXPIRY, plan_start_of
 from ..issues import WorkbookError
 from ..models import ForecastMonth, LevyPlan, PlannedStartRow, SchoolRow, TransferRow
-from ..reference import COUNCIL_SCHOOL_TYPES, OTHER_SCHOOL_TYPES, REGIONS, SCHOOL_TYPES
+from ..reference import COUNCIL_SCHOOL_TYPES, OTHER_SCHOOL_TYPES, REGIONS, SCHOOL_TYPES, match_region
 from .base import Named, Reading, Row, TableRows
 from .fields import Collector
 from .package import Package, Place, open_package
@@ -114,7 +114,7 @@ def _read_inputs(reading: Reading) -> _Inputs:
         found.add("missing-org-name", "the council's name is blank", org.place)
     region = places["Region"]
     region_value = found.choice(region.value, REGIONS, what="Region", code="unknown-region", place=region.place,
-                                required=False)
+                                required=False, match=match_region)
     tax_year, plan_start = _plan_year(reading, places["TaxYear"], places["PlanStart"])
 
     def money(name: str, what: str, *, required: bool = False) -> Decimal | None:
@@ -390,7 +390,7 @@ def _cost_row(row: Row, inputs: _Inputs, standards: dict[str, _StandardInfo], sc
 def _report_checks(found: Collector, table: Table, costed: _Costed, inputs: _Inputs) -> None:
     """An issue for each failing check of a costed row that has an issue code."""
     messages: dict[str, Callable[[_Costed], str]] = {
-        "incomplete-row": lambda r: "a row with no " + ", ".join(table.column(k).header for k in r.blank),
+        "incomplete-row": lambda r: f"{_subject(table, r)}: no " + ", ".join(table.column(k).header for k in r.blank),
         "unknown-standard": lambda r: f"{r.standard} is not in the Standards sheet; pick it from the list or add "
                                       "it there",
         "unknown-school": lambda r: f"URN {r.party} is not on the Schools sheet; add the school or correct the URN "
@@ -408,6 +408,14 @@ def _report_checks(found: Collector, table: Table, costed: _Costed, inputs: _Inp
         if check.code and check.test(costed):
             column = check.column or (costed.blank[0] if costed.blank else None)
             found.add(check.code, messages[check.code](costed), costed.row.place(column))
+
+
+def _subject(table: Table, row: _Costed) -> str:
+    """What a start or transfer row is about, from what was typed: "ST0072 for URN 100001 from 01/09/2026"."""
+    party = (f"URN {row.party}" if table.name == "PlannedStarts" else row.party) if row.party else None
+    parts = [row.standard or ("a transfer" if table.name == "Transfers" else "a start"),
+             f"for {party}" if party else "", f"from {row.start_date:%d/%m/%Y}" if row.start_date else ""]
+    return " ".join(part for part in parts if part)
 
 
 # Private API: the figures.
