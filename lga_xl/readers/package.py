@@ -214,12 +214,14 @@ class Package:
         return self._fatal("corrupt-file", f"the file is damaged: {where}: {why}; open it in Excel, save it "
                            f"and send it again{said}", sheet, **kw)
 
-    def _calamine(self, call: Callable[[], T], parts: tuple[str, ...] = (), sheet: str | None = None) -> T:
+    def _calamine(self, call: Callable[[], T], parts: tuple[str, ...] = (), sheet: str | None = None,
+                  unreadable: str = "it cannot be read") -> T:
         """``call()`` into calamine; whatever it raises (a panic too) is ``corrupt-file`` naming the part.
 
         The part blamed is the first of ``parts`` (those the call reads) that
         is missing or not well-formed XML, else the first of them; without
-        ``parts`` (opening the workbook reads many) it is looked for.
+        ``parts`` (opening the workbook reads many) it is looked for.  ``unreadable``
+        says what failed when no part is missing or ill-formed.
         """
         try:
             return call()
@@ -228,10 +230,11 @@ class Package:
         except MemoryError:
             raise self._fatal("too-large", "reading the file needs more memory than there is", sheet) from None
         except BaseException as exc:  # noqa: B036 - a Rust panic derives from BaseException
-            part, reason = self._culprit(parts) if parts else self._culprit()
+            part, reason = self._culprit(parts, unreadable) if parts else self._culprit()
             raise self._damaged(part, reason, sheet, report=exc) from None
 
-    def _culprit(self, parts: tuple[str, ...] | None = None) -> tuple[str | None, str]:
+    def _culprit(self, parts: tuple[str, ...] | None = None,
+                 unreadable: str = "it cannot be read") -> tuple[str | None, str]:
         """The part at fault among ``parts``, and why: missing, or not well-formed XML; else the first.
 
         Without ``parts``, the part that keeps the workbook from opening:
@@ -250,7 +253,7 @@ class Package:
             elif problem := _ill_formed(self._read_part(part)):
                 return part, f"it is not well-formed XML ({problem})"
         if parts is not None:
-            return parts[0], "it cannot be read"
+            return parts[0], unreadable
         for name, (part, ref, _sheet) in self._table_parts.items():
             if _table_span(ref) is None:
                 return part, f"the table {name!r} has the range {ref!r}, which is not a range of cells"
@@ -437,9 +440,10 @@ class Package:
         first_row, first_col, last_row, last_col = self._table_bounds(name, part, ref, sheet)
         self._check_extents()  # before calamine loads the table's sheet
         reads = (self._sheet_parts[sheet], part)
-        table = self._calamine(lambda: self._book.get_table_by_name(name), reads, sheet)
-        rows = self._calamine(table.to_python, reads, sheet)
-        columns = self._calamine(lambda: [str(c) for c in table.columns], reads, sheet)
+        unreadable = f"the table {name!r} ({part}) on it cannot be read"
+        table = self._calamine(lambda: self._book.get_table_by_name(name), reads, sheet, unreadable)
+        rows = self._calamine(table.to_python, reads, sheet, unreadable)
+        columns = self._calamine(lambda: [str(c) for c in table.columns], reads, sheet, unreadable)
         return TableData(name=name, sheet=sheet, columns=columns, rows=rows, first_row=first_row + 2,
                          first_col=first_col)
 
@@ -561,10 +565,10 @@ def open_package(path: str | Path, display: str | None = None) -> Package:
         raise fail("not-xlsx", f"this is not an Excel workbook ({_describe_bytes(head)})")
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
-        # Python's words ("File is not a zip file") mean nothing to an officer; they go in brackets for a report.
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        # Python's words ("File is not a zip file") would mean nothing to an officer.
         raise fail("corrupt-file", "the file is damaged or incomplete: an .xlsx file is a zip package and this "
-                   f"one is cut short or garbled; save it again and send it again {_for_report(exc)}") from None
+                   "one is cut short or garbled; save it again and send it again") from None
     try:
         _check_archive(archive, fail)
         return Package(path, display, archive)

@@ -239,13 +239,18 @@ def base_returns(folder: Path) -> list[Path]:
 
 
 def damaged_returns(bases: Sequence[Path], folder: Path, count: int, seed: int) -> Iterator[tuple[Path, Damage]]:
-    """``count`` damaged copies of the ``bases`` in turn, written into ``folder``, reproducibly from ``seed``."""
+    """``count`` damaged copies of the ``bases``, written into ``folder``, reproducibly from ``seed``.
+
+    Every base meets every way of damage in turn (base, then mutation); the
+    part damaged and how exactly are drawn from ``seed`` and the number.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     packages = [base.read_bytes() for base in bases]
+    mutations = sorted(MUTATIONS)
     for number in range(count):
         rng = random.Random(seed * 1_000_003 + number)
         index = number % len(bases)
-        data, what = damage(packages[index], rng)
+        data, what = damage(packages[index], rng, mutations[number // len(bases) % len(mutations)])
         path = folder / f"{number:05d}-{bases[index].stem}.xlsx"
         path.write_bytes(data)
         yield path, what
