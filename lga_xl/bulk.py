@@ -38,6 +38,7 @@ import multiprocessing
 import os
 import sys
 import time
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -167,9 +168,7 @@ def import_returns(
             ``out`` is the store, or names a file Excel will not open.
     """
     started = time.perf_counter()
-    outputs = [Path(db), *(Path(f"{db}{suffix}") for suffix in STORE_COMPANIONS)]
-    outputs += [Path(o) for o in (out, csv) if o is not None]
-    to_read, skipped = find_files(paths, exclude=outputs)
+    to_read, skipped = find_files(paths, exclude=own_outputs(db=db, out=out, csv=csv))
     check_outputs(to_read, db=db, out=out)
     outcomes: list[FileOutcome] = []
     with ReturnStore(db) as store:
@@ -199,6 +198,32 @@ def import_returns(
         csv_paths = write_csv(prepare_output_folder(csv, force=True, inputs=_as_list(paths)), db)
     finished = time.perf_counter()
     return ImportReport(Path(db), workbook, outcomes, finished - started, counts, finished - stored, csv_paths)
+
+
+def own_outputs(*, db: str | Path, out: str | Path | None, csv: str | Path | None) -> list[Path]:
+    """The files and folders an import writes, to be left out of the files it reads.
+
+    The consolidated workbook counts only while it is one: a council's return
+    given as ``out`` stays an input, so that writing over it is refused.
+    """
+    outputs = [Path(db), *(Path(f"{db}{suffix}") for suffix in STORE_COMPANIONS)]
+    if csv is not None:
+        outputs.append(Path(csv))
+    if out is not None and (not Path(out).exists() or is_consolidated_workbook(out)):
+        outputs.append(Path(out))
+    return outputs
+
+
+def is_consolidated_workbook(path: str | Path) -> bool:
+    """Whether ``path`` is a consolidated workbook lga_xl wrote (its document title says so)."""
+    from .writers.consolidated import TITLE
+
+    try:
+        with zipfile.ZipFile(path) as package:
+            properties = package.read("docProps/core.xml")
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError):
+        return False
+    return f"<dc:title>{TITLE}</dc:title>".encode() in properties
 
 
 def check_outputs(inputs: Sequence[Path], *, db: str | Path, out: str | Path | None, force: bool = True) -> None:

@@ -158,7 +158,39 @@ class _OneOf(click.ParamType):
 
 def _output_option(what: str) -> Callable:
     return click.option("-o", "--output", type=click.Path(path_type=Path), required=True, metavar="FILE.xlsx",
-                        help=f"Where to write {what} (a name ending in .xlsx).")
+                        help=f"Where to write {what} (a name ending in .xlsx); with --councils, the folder for "
+                             "one workbook per council.")
+
+
+def _councils_option() -> Callable:
+    return click.option("--councils", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.csv",
+                        help="A CSV of councils (Organisation, and optionally Region and Organisation type): one "
+                             "workbook each, named after the council, in the -o folder. Example: "
+                             "examples/councils.csv.")
+
+
+def _workbooks_to_write(output: Path, councils: Path | None, force: bool, inputs: Sequence[Path],
+                        org_name: str | None) -> list[tuple[Any, Path]]:
+    """(council, where to write its workbook) for each workbook asked for, every output checked first.
+
+    Without ``councils``, one workbook (council None) at ``output``.
+    """
+    if councils is None:
+        return [(None, check_output(output, force=force, inputs=inputs))]
+    from .councils import file_name, load_councils_csv
+
+    if org_name is not None:
+        raise click.UsageError("--org and --councils cannot be used together: the names come from the CSV")
+    try:
+        listed = load_councils_csv(councils)
+    except UserTextError as exc:
+        raise _InputError("--councils", exc) from None
+    if output.suffix.lower() == ".xlsx" or output.is_file():
+        raise click.BadParameter(f"{output}: with --councils, -o names a folder (one workbook per council)",
+                                 param_hint="-o")
+    output.mkdir(parents=True, exist_ok=True)
+    return [(council, check_output(output / file_name(council), force=force, inputs=[*inputs, councils]))
+            for council in listed]
 
 
 def _force_option(what: str) -> Callable:
@@ -205,17 +237,20 @@ def new() -> None:
               help=f"The organisation's type: {', '.join(ORG_TYPES)}.")
 @click.option("--assessment-type", type=_OneOf(ASSESSMENT_TYPES), default="Self", show_default=True, metavar="TYPE",
               help="Self (the council's own assessment) or External (the LGA's assessment of the council).")
+@_councils_option()
 @_output_option("the self-assessment workbook")
 @_force_option("the output file")
 def new_self_assessment_command(org_name: str | None, region: str | None, org_type: str | None,
-                                assessment_type: str, output: Path, force: bool) -> None:
-    """A Maturity Model self-assessment workbook."""
+                                assessment_type: str, councils: Path | None, output: Path, force: bool) -> None:
+    """A Maturity Model self-assessment workbook (or one per council of a CSV)."""
     from .writers.self_assessment import new_self_assessment
 
-    output = check_output(output, force=force)
-    path = new_self_assessment(output, org_name=org_name, region=region, org_type=org_type,
-                               assessment_type=assessment_type)
-    _say(f"Wrote {path}")
+    for council, path in _workbooks_to_write(output, councils, force, [], org_name):
+        new_self_assessment(path, org_name=council.name if council else org_name,
+                            region=council.region if council and council.region else region,
+                            org_type=council.org_type if council and council.org_type else org_type,
+                            assessment_type=assessment_type)
+        _say(f"Wrote {path}")
 
 
 def _tax_year_option(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -244,16 +279,18 @@ def _tax_year_option(ctx: click.Context, param: click.Parameter, value: str) -> 
 @click.option("--standards", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Your export of the Skills England standards list (JSON, or a CSV with reference, title, level "
                    "and max funding); without it, a small illustrative sample.")
+@_councils_option()
 @_output_option("the levy plan workbook")
 @_force_option("the output file")
 def new_levy_plan_command(org_name: str | None, region: str | None, tax_year: str, schools: Path | None,
-                          standards: Path | None, output: Path, force: bool) -> None:
-    """A schools apprenticeship levy plan workbook."""
+                          standards: Path | None, councils: Path | None, output: Path, force: bool) -> None:
+    """A schools apprenticeship levy plan workbook (or one per council of a CSV)."""
     from .schools import load_schools_csv
     from .standards import StandardsError, load_standards
     from .writers.levy_plan import new_levy_plan
 
-    output = check_output(output, force=force, inputs=[p for p in (schools, standards) if p is not None])
+    targets = _workbooks_to_write(output, councils, force, [p for p in (schools, standards) if p is not None],
+                                  org_name)
     try:
         standard_list = None if standards is None else load_standards(standards)
     except StandardsError as exc:
@@ -262,9 +299,12 @@ def new_levy_plan_command(org_name: str | None, region: str | None, tax_year: st
         school_list = () if schools is None else load_schools_csv(schools)
     except UserTextError as exc:
         raise _InputError("--schools", exc) from None
-    path = new_levy_plan(output, org_name=org_name, region=region, tax_year=tax_year, schools=school_list,
-                         standards=standard_list, standards_source=None if standards is None else standards.name)
-    _say(f"Wrote {path}")
+    for council, path in targets:
+        new_levy_plan(path, org_name=council.name if council else org_name,
+                      region=council.region if council and council.region else region, tax_year=tax_year,
+                      schools=school_list, standards=standard_list,
+                      standards_source=None if standards is None else standards.name)
+        _say(f"Wrote {path}")
 
 
 class _InputError(click.ClickException):
@@ -413,12 +453,11 @@ def import_command(paths: tuple[Path, ...], db: Path, out: Path, no_workbook: bo
     Folders are searched for .xlsx, .xlsm and .xls files; other files, and the command's own outputs, are
     left out. A file that cannot be read is stored as a rejected return with the issue that explains it.
     """
-    from .bulk import STORE_COMPANIONS, check_outputs, find_files, import_returns
+    from .bulk import check_outputs, find_files, import_returns, own_outputs
     from .outputs import prepare_output_folder
 
     _files(paths)
-    outputs = [db, *(Path(f"{db}{suffix}") for suffix in STORE_COMPANIONS), out, *([csv_folder] if csv_folder else [])]
-    to_read, _ = find_files(paths, exclude=outputs)
+    to_read, _ = find_files(paths, exclude=own_outputs(db=db, out=None if no_workbook else out, csv=csv_folder))
     check_outputs(to_read, db=db, out=None if no_workbook else out, force=force)
     if csv_folder is not None:
         prepare_output_folder(csv_folder, force=force, inputs=paths)

@@ -23,6 +23,7 @@ Example:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -84,7 +85,7 @@ def load_schools_csv(path: str | Path) -> list[SchoolEntry]:
         first_line: dict[int, int] = {}
 
         def school(row: UserRow) -> SchoolEntry:
-            entry = _school_from_row(row)
+            entry = _school_from_row(row, table.number)
             if entry.urn in first_line:
                 raise ValueError(f"URN {entry.urn} is listed twice (first on line {first_line[entry.urn]})")
             first_line[entry.urn] = row.line
@@ -95,7 +96,8 @@ def load_schools_csv(path: str | Path) -> list[SchoolEntry]:
         raise SchoolsCsvError(exc.source, exc.reason, None if isinstance(exc, UserRowsError) else exc.line) from None
 
 
-def _school_from_row(row: UserRow) -> SchoolEntry:
+def _school_from_row(row: UserRow, number: Callable[[str], str]) -> SchoolEntry:
+    """A school from its row; ``number`` reads a number cell as the file writes numbers (decimal comma or point)."""
     typed_urn = row["urn"]
     urn = typed_urn.replace(" ", "")
     name = row["name"]
@@ -105,8 +107,8 @@ def _school_from_row(row: UserRow) -> SchoolEntry:
     if not name:
         raise ValueError(f"{subject}: the school name is blank")
     school_type = _school_type(row["type"], subject)
-    pay_bill = _amount(row["pay_bill"], f"{subject}: PayBill")
-    headcount = _amount(row["headcount"], f"{subject}: Headcount")
+    pay_bill = _amount(number(row["pay_bill"]), row["pay_bill"], f"{subject}: PayBill")
+    headcount = _amount(number(row["headcount"]), row["headcount"], f"{subject}: Headcount")
     if headcount is not None and headcount != headcount.to_integral_value():
         raise ValueError(f"{subject}: Headcount {row['headcount']!r} is not a whole number")
     return SchoolEntry(int(urn), name, school_type, pay_bill, None if headcount is None else int(headcount))
@@ -123,10 +125,10 @@ def _school_type(text: str, subject: str) -> str:
     raise ValueError(f"{subject}: type {shown} is not one of: {', '.join(SCHOOL_TYPES)}")
 
 
-def _amount(text: str, what: str) -> Decimal | None:
+def _amount(text: str, typed: str, what: str) -> Decimal | None:
     try:
         read = cells.number(text, minimum=0)
     except cells.CellValueError as err:
         problem = "must be 0 or more" if err.code == "negative-amount" else "is not a number"
-        raise ValueError(f"{what} {text!r} {problem}") from None
+        raise ValueError(f"{what} {typed!r} {problem}") from None
     return None if read is None else read.value

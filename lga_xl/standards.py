@@ -89,6 +89,7 @@ CSV_FIELDS = (
     Field("latest_start_date", ("Latest start date", "Latest start", "Last start date", "Last date starts"),
           required=False),
 )
+_NUMBER_FIELDS = ("level", "max_funding", "typical_duration_months")
 _SAVE_AS = "save the standards list as CSV UTF-8 or JSON"
 _LIST_SEPARATORS = re.compile(r"[|;]")  # the Find apprenticeship training API joins lists with "|"
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]*(?:Z|[+-]\d{2}:?\d{2})?)?$")
@@ -418,6 +419,8 @@ def _from_csv(decoded: DecodedText, include_inactive: bool) -> list[Standard]:
     any_rows = bool(table.rows)
     for row in table.rows:
         line, fields = row.line, dict(row.values)
+        for name in _NUMBER_FIELDS:  # 5000,00 in a semicolon-separated file is 5000.00
+            fields[name] = table.number(fields[name])
         if not include_inactive and _status(fields.get("status")) != APPROVED_FOR_DELIVERY:
             continue  # in development, retired or withdrawn: no new starts can be planned on it
         reference = _text(fields["reference"]).upper() or f"line {line}"

@@ -348,6 +348,21 @@ class UserTable:
     columns: Mapping[str, int]
     rows: tuple[UserRow, ...] = field(default_factory=tuple)
 
+    @property
+    def decimal_comma(self) -> bool:
+        """Whether numbers use a decimal comma: Excel separates with semicolons exactly where they do."""
+        return self.delimiter == ";"
+
+    def number(self, text: str) -> str:
+        """A number cell as a point-decimal text: ``1.250.000,50`` is ``1250000.50`` in a semicolon file.
+
+        Example:
+            >>> table = UserTable("s.csv", "utf-8", ";", 1, ("PayBill",), {"pay_bill": 0})
+            >>> table.number("£1.250.000,50"), table.number("980000")
+            ('£1250000.50', '980000')
+        """
+        return text.replace(".", "").replace(",", ".") if self.decimal_comma and "," in text else text
+
     def parse_rows(self, parse: Callable[[UserRow], T]) -> list[T]:
         """``parse`` applied to every row, or every bad row reported at once.
 

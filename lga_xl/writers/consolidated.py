@@ -35,6 +35,7 @@ from .. import __version__, cells
 from ..consolidated_data import Section, load_sections, section_map
 from ..rating import LABELS
 
+TITLE = "Consolidated apprenticeship returns"  # also its document title: how an import knows one it wrote
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_TEXT = 32_767
 
@@ -96,7 +97,7 @@ def write_consolidated(path: str | Path, db: str | Path, *, skipped: Sequence = 
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                                       "strings_to_numbers": False})
-    wb.set_properties({"title": "Consolidated apprenticeship returns", "author": f"lga_xl {__version__}"})
+    wb.set_properties({"title": TITLE, "author": f"lga_xl {__version__}"})
     formats = {
         "date": wb.add_format({"num_format": "dd/mm/yyyy"}),
         "money": wb.add_format({"num_format": "#,##0.00"}),
@@ -123,7 +124,7 @@ def _about_sheet(wb, formats, sections, db) -> None:
     returns = sections["returns"]
     status = returns.columns.index("status")
     imported = sum(1 for r in returns.rows if r[status] == "imported")
-    ws.write_string(0, 0, "Consolidated apprenticeship returns", formats["title"])
+    ws.write_string(0, 0, TITLE, formats["title"])
     lines = [
         ("Written", dt.datetime.now().strftime("%d/%m/%Y %H:%M")),
         ("From the store", str(Path(db).resolve())),
