@@ -125,9 +125,11 @@ def _imports(files: list[Path], bases: list[Path], folder: Path) -> int:
         db = returns.parent / "r.sqlite"
         result = subprocess.run([*LGA_XL, "import", str(returns), "--db", str(db), "--no-workbook"],
                                 capture_output=True, cwd=REPO, timeout=600)
-        with sqlite3.connect(db) as store:
-            imported = {row[0] for row in store.execute("SELECT file_name FROM returns WHERE status = 'imported'")}
-        if result.returncode not in (0, 1) or result.stderr or not {b.name for b in good} <= imported:
+        rejected = {Path(line.split(" ", 1)[1].split(": ", 1)[0].strip()).name
+                    for line in result.stdout.decode("utf-8", "replace").splitlines() if line.startswith("rejected")}
+        with sqlite3.connect(db) as store:  # a damaged file that reads as a valid return may be stored first
+            stored = store.execute("SELECT COUNT(*) FROM returns WHERE status = 'imported'").fetchone()[0]
+        if result.returncode not in (0, 1) or result.stderr or rejected & {b.name for b in good} or stored < 2:
             failures += 1
             print(f"  FAILURE import with {damaged.name}: exit {result.returncode}, {result.stderr[:200]!r}")
     return failures

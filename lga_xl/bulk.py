@@ -411,7 +411,19 @@ def _pool(workers: int) -> concurrent.futures.ProcessPoolExecutor:
     # fork starts workers in milliseconds with lga_xl already imported; other
     # platforms use their default start method.
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
-    return concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                                  initializer=_quiet_worker)
+
+
+def _quiet_worker() -> None:
+    """A reader process writes nothing to the terminal: a Rust panic in calamine prints its message and
+    backtrace on stderr before it is caught and becomes an issue of its file."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:
+        pass
 
 
 def _sha256(path: Path) -> str:

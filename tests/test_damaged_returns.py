@@ -77,7 +77,7 @@ def test_a_return_that_once_escaped_or_killed_the_reader_is_an_issue_naming_its_
 
 def test_a_panic_in_the_reading_library_is_an_issue_not_an_escape(monkeypatch):
     # Without the range check, calamine really panics on a reversed table range (a BaseException).
-    monkeypatch.setattr(Package, "_table_bounds", lambda self, name, part, ref, sheet: (3, 0, 86, 5))
+    monkeypatch.setattr(Package, "_table_bounds", lambda self, name, table: (3, 0, 86, 5))
     with pytest.raises(WorkbookError) as caught:
         read_workbook(DAMAGED / "table_ref_reversed.xlsx")
     issue = caught.value.issue

@@ -155,6 +155,17 @@ class TableData:
         return [a1.column_letter(self.first_col + i) for i in range(len(self.columns))]
 
 
+@dataclass(frozen=True)
+class _TablePart:
+    """A table as its part declares it (attributes as written, checked before calamine sees them)."""
+
+    part: str
+    ref: str
+    header_rows: str
+    totals_rows: str
+    sheet: str
+
+
 class Package:
     """An opened workbook: metadata, defined names, tables and cell values."""
 
@@ -254,9 +265,9 @@ class Package:
                 return part, f"it is not well-formed XML ({problem})"
         if parts is not None:
             return parts[0], unreadable
-        for name, (part, ref, _sheet) in self._table_parts.items():
-            if _table_span(ref) is None:
-                return part, f"the table {name!r} has the range {ref!r}, which is not a range of cells"
+        for name, table in self._table_parts.items():
+            if _table_span(table.ref) is None:
+                return table.part, f"the table {name!r} has the range {table.ref!r}, which is not a range of cells"
         linked = self._sheet_targets
         for sheet in _children(self._workbook_xml, "sheets", "sheet"):
             if sheet.get("name", "") not in linked:
@@ -298,15 +309,18 @@ class Package:
         return {sheet: part for sheet, part in self._sheet_targets.items() if part in self._zip.NameToInfo}
 
     @cached_property
-    def _table_parts(self) -> dict[str, tuple[str, str, str]]:
-        """Table name (and display name) -> (its part, its ``ref``, its sheet), from the sheets' relationships."""
-        tables: dict[str, tuple[str, str, str]] = {}
+    def _table_parts(self) -> dict[str, _TablePart]:
+        """Table name (and display name) -> its part, range, header and totals rows and sheet, from the
+        sheets' relationships."""
+        tables: dict[str, _TablePart] = {}
         for sheet, part in self._sheet_targets.items():  # a sheet's part may be gone, its relationships not
             for kind, target in self._relationships(part).values():
                 if kind.endswith(_TABLE_RELATIONSHIP) and target in self._zip.NameToInfo:
                     root = self._xml(target)
+                    table = _TablePart(target, root.get("ref", ""), root.get("headerRowCount", "1"),
+                                       root.get("totalsRowCount", "0"), sheet)
                     for name in {root.get("name"), root.get("displayName")} - {None}:
-                        tables.setdefault(name, (target, root.get("ref", ""), sheet))
+                        tables.setdefault(name, table)
         return tables
 
     def _check_shared_strings(self) -> None:
@@ -432,12 +446,12 @@ class Package:
             raise self._fatal("missing-table", f"the table {name!r} is missing (renamed or deleted?)")
         if located is None:
             raise self._damaged(None, f"the table {name!r} cannot be located", table=name)
-        part, ref, sheet = located
+        part, sheet = located.part, located.sheet
         if name not in table_names:  # the link from its sheet to it is damaged
             raise self._damaged(_rels_part(self._sheet_targets[sheet]), f"the table {name!r} ({part}) is not "
                                 "linked to its sheet", sheet, table=name)
         self._sheet_part(sheet)
-        first_row, first_col, last_row, last_col = self._table_bounds(name, part, ref, sheet)
+        first_row, first_col, last_row, last_col = self._table_bounds(name, located)
         self._check_extents()  # before calamine loads the table's sheet
         reads = (self._sheet_parts[sheet], part)
         unreadable = f"the table {name!r} ({part}) on it cannot be read"
@@ -447,13 +461,19 @@ class Package:
         return TableData(name=name, sheet=sheet, columns=columns, rows=rows, first_row=first_row + 2,
                          first_col=first_col)
 
-    def _table_bounds(self, name: str, part: str, ref: str, sheet: str) -> tuple[int, int, int, int]:
-        """A table's range, refused unless it lies in the grid, first cell first, within the template's size."""
+    def _table_bounds(self, name: str, table: _TablePart) -> tuple[int, int, int, int]:
+        """A table's range, refused unless it lies in the grid, first cell first, within the template's size,
+        with one header row and at most one totals row inside it (calamine panics otherwise)."""
+        part, ref, sheet = table.part, table.ref, table.sheet
         span = _table_span(ref)
         if span is None:
             raise self._damaged(part, f"the table {name!r} has the range {ref!r}, which is not a range of "
                                 "cells", sheet, table=name)
         first_row, first_col, last_row, last_col = span
+        if table.header_rows.strip() != "1" or table.totals_rows.strip() not in ("0", "1") or \
+                last_row - first_row - int(table.totals_rows) < 1:  # a header row, then at least one data row
+            raise self._damaged(part, f"the table {name!r} says it has {table.header_rows!r} header rows and "
+                                f"{table.totals_rows!r} totals rows in {ref}", sheet, table=name)
         rows, columns = last_row - first_row, last_col - first_col + 1  # data rows: the header is the first
         most_rows, most_columns = self._table_limit(name)
         if rows > most_rows or columns > most_columns or rows * columns > MAX_SHEET_CELLS:
