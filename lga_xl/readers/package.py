@@ -90,6 +90,7 @@ _CELL_ROWS = re.compile(rb'<c r="[A-Z]{1,3}([0-9]+)"')
 _SHEET_TAG = re.compile(rb"""<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])((?:[^>"']|"[^"]*"|'[^']*')*?)(/?)>""")
 _R_ATTRIBUTE = re.compile(rb"""\sr\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _ADDRESS = re.compile(rb"([A-Za-z]+)([0-9]+)")
+_DIMENSION = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref\s*=\s*["']([^"']*)["']""")
 _SHARED_COUNT = re.compile(rb"""\suniqueCount\s*=\s*["']\s*([0-9]+)""")
 
 
@@ -533,16 +534,22 @@ class Package:
         for part in sorted(n for n in self._zip.NameToInfo if n.startswith("xl/worksheets/") and n.endswith(".xml")):
             names.setdefault(part, None)
         for part, sheet in names.items():
+            data = self._read_part(part)
             try:
-                rows, columns = sheet_extent(self._read_part(part))
+                rows, columns = sheet_extent(data)
             except ValueError as exc:
                 raise self._damaged(part, f"it holds {exc}, which is not one", sheet) from None
-            if rows * columns > MAX_SHEET_CELLS:
+            # The dimension calamine reads too: a version that reserved room by it must not be able to abort.
+            declared_rows, declared_columns = _dimension_extent(data)
+            if max(rows * columns, declared_rows * declared_columns) > MAX_SHEET_CELLS:
+                last = a1.cell(rows, columns - 1) if rows * columns > MAX_SHEET_CELLS else \
+                    a1.cell(declared_rows, declared_columns - 1)
                 raise self._fatal(
                     "too-large",
-                    f"the sheet uses cells up to {a1.cell(rows, columns - 1)}, over {MAX_SHEET_CELLS:,} cells; "
+                    f"the sheet uses cells up to {last}, over {MAX_SHEET_CELLS:,} cells; "
                     "clear the cells far from the table and save again", sheet)
         self._extents_checked = True
+
 
 def open_package(path: str | Path, display: str | None = None) -> Package:
     """Open ``path`` as an xlsx workbook after checking what the bytes really are.
@@ -743,6 +750,15 @@ def _scanned_extent(data: bytes) -> tuple[int, int]:
         rows, columns = max(rows, cell_row + 1), max(columns, column + 1)
         column += 1
     return rows, columns
+
+
+def _dimension_extent(data: bytes) -> tuple[int, int]:
+    """Rows and columns from A1 to the end of a worksheet's ``<dimension ref>``; (0, 0) if none or not a range."""
+    found = _DIMENSION.search(data, 0, 4096)
+    if found is None or not a1.is_ref(found.group(1).decode("ascii", "replace")):
+        return 0, 0
+    _, _, last_row, last_column = a1.parse_ref(found.group(1).decode("ascii"))
+    return last_row + 1, last_column + 1
 
 
 def _table_span(ref: str) -> tuple[int, int, int, int] | None:
