@@ -191,6 +191,27 @@ def test_a_schools_csv_missing_a_column_names_the_spellings_accepted(tmp_path):
     assert not (tmp_path / "plan.xlsx").exists()
 
 
+def test_new_writes_one_workbook_per_council_of_a_csv_and_names_a_bad_line(tmp_path):
+    councils = tmp_path / "councils.csv"
+    councils.write_bytes("Council;Region;Type\r\nYnys M\u00f4n Council;Wales;Unitary authority\r\n"
+                         "Exampleshire County Council;East;county council\r\n".encode("cp1252"))
+    result = run("new", "self-assessment", "--councils", councils, "-o", tmp_path / "to-send")
+    assert result.exit_code == 2
+    assert "line 2: Ynys M\u00f4n Council: region 'Wales' is not one of: North East" in result.stderr
+    assert not (tmp_path / "to-send").exists()
+    councils.write_bytes("Council;Region;Type\r\nExampleshire County Council;East;county council\r\n"
+                         "Brighton & Hove: pilot;South East;\r\n".encode("cp1252"))
+    result = run("new", "levy-plan", "--councils", councils, "-o", tmp_path / "to-send")
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in (tmp_path / "to-send").iterdir())
+    assert written == ["Brighton & Hove pilot.xlsx", "Exampleshire County Council.xlsx"]
+    plan = read_levy_plan(tmp_path / "to-send" / "Exampleshire County Council.xlsx")
+    assert (plan.organisation, plan.region) == ("Exampleshire County Council", "East of England")
+    again = run("new", "levy-plan", "--councils", councils, "-o", tmp_path / "to-send")
+    assert again.exit_code == 2 and "--force" in one_error_line(again)
+    assert run("new", "levy-plan", "--councils", councils, "--org", "X", "-o", tmp_path / "x").exit_code == 2
+
+
 # --- Commands: files and folders alike, an unreadable file an issue of that file ------------------------------
 
 
