@@ -152,6 +152,7 @@ def import_returns(
     csv: str | Path | None = None,
     jobs: int | None = None,
     progress: ProgressCallback | None = None,
+    exclude: Iterable[str | Path] = (),
 ) -> ImportReport:
     """Import every workbook under ``paths`` (a path, or several) into the store at ``db``.
 
@@ -159,8 +160,9 @@ def import_returns(
     as a CSV file into the folder ``csv`` when given (files of the same name
     are replaced: the command line asks for ``--force`` first).  ``jobs`` is
     the number of reader processes (default: one per CPU).  ``progress`` is
-    called with (files done, files to read).  Returns an
-    :class:`ImportReport`; its ``frames`` are the store as DataFrames.
+    called with (files done, files to read).  Files found in folders that
+    are, or are inside, one of ``exclude`` are left out, as the outputs are.
+    Returns an :class:`ImportReport`; its ``frames`` are the store as DataFrames.
 
     Raises:
         FileNotFoundError: a path that does not exist.
@@ -168,7 +170,7 @@ def import_returns(
             ``out`` is the store, or names a file Excel will not open.
     """
     started = time.perf_counter()
-    to_read, skipped = find_files(paths, exclude=own_outputs(db=db, out=out, csv=csv))
+    to_read, skipped = find_files(paths, exclude=[*own_outputs(db=db, out=out, csv=csv), *exclude])
     check_outputs(to_read, db=db, out=out)
     outcomes: list[FileOutcome] = []
     with ReturnStore(db) as store:

@@ -457,12 +457,14 @@ def import_command(paths: tuple[Path, ...], db: Path, out: Path, no_workbook: bo
     from .outputs import prepare_output_folder
 
     _files(paths)
-    to_read, _ = find_files(paths, exclude=own_outputs(db=db, out=None if no_workbook else out, csv=csv_folder))
+    # A consolidated workbook at --out is never read back, even when this run writes none.
+    to_read, _ = find_files(paths, exclude=own_outputs(db=db, out=out, csv=csv_folder))
     check_outputs(to_read, db=db, out=None if no_workbook else out, force=force)
     if csv_folder is not None:
         prepare_output_folder(csv_folder, force=force, inputs=paths)
     report = import_returns(paths, db=db, out=None if no_workbook else out, csv=csv_folder, jobs=jobs,
-                            progress=_progress("Reading returns"))
+                            progress=_progress("Reading returns"),
+                            exclude=own_outputs(db=db, out=out, csv=None) if no_workbook else ())
     for outcome in report.files:
         if outcome.outcome in ("rejected", "skipped"):
             _say(f"{outcome.outcome:8} {outcome.path}: {outcome.reason}")
