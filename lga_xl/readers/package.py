@@ -79,13 +79,10 @@ _SHARED_STRINGS = "xl/sharedStrings.xml"  # calamine reads these two by name, no
 _STYLES = "xl/styles.xml"
 _TABLE_RELATIONSHIP = "/table"
 
-# The fast path of the extent check, for sheets as Excel, LibreOffice and lga_xl write them: every
-# cell tag is <c r="..."> with a plain address.  Anything else is scanned cell by cell.
-_ODD_CELL_TAG = re.compile(rb"<c[\t\r\n]|<[A-Za-z_][\w.-]*:c[\s/>]")
-_ODD_CELL_REF = re.compile(rb'<c r="(?![A-Z]{1,3}[1-9][0-9]{0,6}")')
-_FAR_CELL = re.compile(rb'<c r="(?:[A-Z]{2,3}[1-9]|[A-Z][1-9][0-9]{4})')  # beyond column Z or row 9,999
-_CELL_COLUMNS = re.compile(rb'<c r="([A-Z]{1,3})')
-_CELL_ROWS = re.compile(rb'<c r="[A-Z]{1,3}([0-9]+)"')
+# The fast path of the extent check, for sheets as Excel, LibreOffice and lga_xl write them: a search
+# for any cell tag that is not <c r="A1"> to <c r="Z9999"> (a letter-led tag such as <col> is not a
+# cell), and for a namespace prefix, which calamine would read as well.  Anything found: cell by cell.
+_NOT_NEAR_CELL = re.compile(rb'<c(?! r="[A-Z][1-9][0-9]{0,3}")[^a-zA-Z]')
 # The slow path: row and cell tags in order, any namespace prefix, attribute values quoted either way.
 _SHEET_TAG = re.compile(rb"""<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])((?:[^>"']|"[^"]*"|'[^']*')*?)(/?)>""")
 _R_ATTRIBUTE = re.compile(rb"""\sr\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -610,7 +607,8 @@ def sheet_extent(data: bytes) -> tuple[int, int]:
     calamine places a cell at its ``r`` address, or after the previous cell
     of its row when it has none, and sizes the grid from A1 to the furthest
     cell.  A sheet whose cells all lie within A1:Z9999 gives that box, which
-    is all a check needs.  Raises ValueError for a cell address that is not one.
+    is all a check needs (one search finds out); any other is scanned cell by
+    cell.  Raises ValueError for a cell address that is not one.
 
     Example:
         >>> sheet_extent(b'<row r="2"><c r="B2"><v>1</v></c></row><row r="20000"><c r="AB20000"><v>2</v></c></row>')
@@ -618,14 +616,8 @@ def sheet_extent(data: bytes) -> tuple[int, int]:
         >>> sheet_extent(b'<row r="7"><c><v>1</v></c><c><v>2</v></c></row>')
         (7, 2)
     """
-    cell_tags = data.count(b"<c ") + data.count(b"<c>")
-    if cell_tags == data.count(b'<c r="') and not _ODD_CELL_TAG.search(data) and not _ODD_CELL_REF.search(data):
-        if not _FAR_CELL.search(data):
-            return (9_999, 26) if cell_tags else (0, 0)  # at most 26 columns x 9,999 rows
-        # Distinct values first: a sheet has thousands of cells but few rows and columns.
-        rows = max(map(int, set(_CELL_ROWS.findall(data))), default=0)
-        columns = max((a1.column_index(c.decode()) + 1 for c in set(_CELL_COLUMNS.findall(data))), default=0)
-        return rows, columns
+    if b":c" not in data and not _NOT_NEAR_CELL.search(data):
+        return 9_999, 26  # every cell in A1:Z9999
     return _scanned_extent(data)
 
 
