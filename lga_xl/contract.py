@@ -132,6 +132,7 @@ class Table:
     rows: int = 1  # data rows a blank template has
     first_column: int = 0
     checks: tuple[RowCheck, ...] = ()
+    max_rows: int | None = None  # the most data rows a filled table may have; None: ``rows``, a fixed table
     _index: dict[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -150,6 +151,11 @@ class Table:
     def cell(self, key: str, row: int) -> str:
         """The cell of column ``key`` on worksheet row ``row``."""
         return f"{self.letter(key)}{row}"
+
+    @property
+    def row_limit(self) -> int:
+        """The most data rows a return's table may have (readers refuse a damaged file's wider range)."""
+        return self.rows if self.max_rows is None else max(self.rows, self.max_rows)
 
     @property
     def first_row(self) -> int:

@@ -6,25 +6,44 @@ tells them apart: the output of ``lga-xl read FILE --json`` (exactly
 ``model.model_dump(mode="json")``) loads back with
 ``pydantic.TypeAdapter(WorkbookResult).validate_json(...)``.
 
+In JSON every ``Decimal`` is a number, never a string, written exactly as
+the model holds it: money is already rounded to the penny by the rules that
+compute it (``lga_xl.levy``), so ``58504000.00`` comes out as ``58504000.0``;
+an input shows what was typed.  One rule for ``lga-xl read --json`` and the
+library.
+
 Example:
     >>> SelfAssessment.model_fields["kind"].default, LevyPlan.model_fields["kind"].default
     ('self-assessment', 'levy-plan')
     >>> RoleMap.model_fields["kind"].default, Tracker.model_fields["kind"].default
     ('role-map', 'tracker')
+    >>> LevelCounts(level="Developing", elements=5, achieved=2, in_progress=1, not_started=1, not_applicable=1,
+    ...             unanswered=0).model_dump(mode="json")["achieved"]
+    2
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, field_serializer
 
 from .issues import Issue, has_errors
 
 
-class WorkbookResultBase(BaseModel):
+class _Result(BaseModel):
+    """Every result model: Decimals written to JSON as numbers (pydantic's default is a string)."""
+
+    @field_serializer("*", mode="wrap", when_used="json")
+    def _decimal_as_number(self, value: Any, handler: SerializerFunctionWrapHandler) -> Any:
+        if isinstance(value, Decimal) and value.is_finite():
+            return float(value)
+        return handler(value)
+
+
+class WorkbookResultBase(_Result):
     """What every workbook read back has: where it came from, whose it is, its issues."""
 
     kind: str
@@ -40,7 +59,7 @@ class WorkbookResultBase(BaseModel):
         return has_errors(self.issues)
 
 
-class LevelCounts(BaseModel):
+class LevelCounts(_Result):
     model_config = ConfigDict(frozen=True)
 
     level: str
@@ -56,7 +75,7 @@ class LevelCounts(BaseModel):
         return self.elements - self.not_applicable
 
 
-class StrandRating(BaseModel):
+class StrandRating(_Result):
     """A strand's rating; ``current`` is "Not rated" and ``score`` None until one of its elements has a status."""
 
     model_config = ConfigDict(frozen=True)
@@ -71,7 +90,7 @@ class StrandRating(BaseModel):
     levels: list[LevelCounts]
 
 
-class ElementAnswer(BaseModel):
+class ElementAnswer(_Result):
     model_config = ConfigDict(frozen=True)
 
     id: str
@@ -100,7 +119,7 @@ class SelfAssessment(WorkbookResultBase):
 # ``row`` is the worksheet row of a table row, for locating it in the workbook.
 
 
-class SchoolRow(BaseModel):
+class SchoolRow(_Result):
     """A school on the Schools sheet, with its recomputed shares and spend.
 
     ``balance`` is the share of the levy paid less the planned spend (both
@@ -127,7 +146,7 @@ class SchoolRow(BaseModel):
     funds_left: Decimal | None = None
 
 
-class _CostedRow(BaseModel):
+class _CostedRow(_Result):
     """A start or transfer costed under the payment profile (levy funds pay up to the band)."""
 
     model_config = ConfigDict(frozen=True)
@@ -162,7 +181,7 @@ class TransferRow(_CostedRow):
     type: str = "Transfer"
 
 
-class ForecastMonth(BaseModel):
+class ForecastMonth(_Result):
     """One month of the account forecast.
 
     Both template versions: ``spending`` is the council's own training due
@@ -193,7 +212,7 @@ class ForecastMonth(BaseModel):
     short: bool | None = None
 
 
-class ForecastYear(BaseModel):
+class ForecastYear(_Result):
     """One financial year of the forecast (template 2.0's Years table)."""
 
     model_config = ConfigDict(frozen=True)
@@ -212,7 +231,7 @@ class ForecastYear(BaseModel):
     closing_balance: Decimal
 
 
-class ExpiringFundsRow(BaseModel):
+class ExpiringFundsRow(_Result):
     """A row of template 2.0's ExpiringFunds table: funds of the opening balance due to expire in a month."""
 
     model_config = ConfigDict(frozen=True)
@@ -224,7 +243,7 @@ class ExpiringFundsRow(BaseModel):
     check: str
 
 
-class OpeningMonth(BaseModel):
+class OpeningMonth(_Result):
     """How much of the opening balance entered in a month before the plan (template 2.0's Opening table)."""
 
     model_config = ConfigDict(frozen=True)
@@ -299,7 +318,7 @@ class LevyPlan(WorkbookResultBase):
 # Role maps (lga_xl.readers.role_map): job roles matched to apprenticeship standards.
 
 
-class RoleRow(BaseModel):
+class RoleRow(_Result):
     """A job role on the Roles sheet, with the standard chosen for it and that standard's details."""
 
     model_config = ConfigDict(frozen=True)
@@ -325,7 +344,7 @@ class RoleRow(BaseModel):
     check: str
 
 
-class ServiceSummary(BaseModel):
+class ServiceSummary(_Result):
     """One row of the summary by service: what is mapped in that service."""
 
     model_config = ConfigDict(frozen=True)
@@ -338,7 +357,7 @@ class ServiceSummary(BaseModel):
     cost_mapped: Decimal  # one start for each mapped role at its band maximum
 
 
-class StandardRow(BaseModel):
+class StandardRow(_Result):
     """A standard of the list a role map was made on (its Standards sheet)."""
 
     model_config = ConfigDict(frozen=True)
@@ -376,7 +395,7 @@ class RoleMap(WorkbookResultBase):
 # lga_xl.targets; values are Decimal to 4 places, in the unit's terms (a % as a fraction).
 
 
-class TrackerTarget(BaseModel):
+class TrackerTarget(_Result):
     """A target and where it stands at its latest actual."""
 
     model_config = ConfigDict(frozen=True)
@@ -404,7 +423,7 @@ class TrackerTarget(BaseModel):
     note: str | None
 
 
-class TrackerActual(BaseModel):
+class TrackerActual(_Result):
     """A figure reported for a target; ``counted`` when the targets' figures use it."""
 
     model_config = ConfigDict(frozen=True)
@@ -419,7 +438,7 @@ class TrackerActual(BaseModel):
     check: str
 
 
-class TrackerObjective(BaseModel):
+class TrackerObjective(_Result):
     model_config = ConfigDict(frozen=True)
 
     row: int
@@ -428,7 +447,7 @@ class TrackerObjective(BaseModel):
     theme: str | None
 
 
-class TrackerAction(BaseModel):
+class TrackerAction(_Result):
     """An action of the plan and its RAG on the reporting date."""
 
     model_config = ConfigDict(frozen=True)
@@ -450,7 +469,7 @@ class TrackerAction(BaseModel):
     check: str
 
 
-class TrackerPublicSectorYear(BaseModel):
+class TrackerPublicSectorYear(_Result):
     """One reporting year (1 April to 31 March) of public sector figures."""
 
     model_config = ConfigDict(frozen=True)

@@ -27,12 +27,12 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 __all__ = ["FORCE_OPTION", "OutputError", "atomic_write", "check_output", "is_inside", "prepare_output_folder",
-           "same_path"]
+           "same_path", "within"]
 
 FORCE_OPTION = "--force"  # how messages tell the user to replace an existing output
 
@@ -202,8 +202,24 @@ def is_inside(path: str | Path, folders: Iterable[str | Path]) -> bool:
         >>> is_inside("returns/csv/ratings.csv", ["returns"]), is_inside("returns-2026/a.xlsx", ["returns"])
         (True, False)
     """
-    parts = _key(Path(path)).parts
-    return any(parts[:len(folder)] == folder for folder in (_key(Path(f)).parts for f in folders))
+    return within(folders)(path)
+
+
+def within(folders: Iterable[str | Path]) -> Callable[[str | Path], bool]:
+    """:func:`is_inside` for many paths and the same ``folders``, resolved once.
+
+    Example:
+        >>> inside_outputs = within(["returns/csv", "returns/consolidated.xlsx"])
+        >>> inside_outputs("returns/csv/ratings.csv"), inside_outputs("returns/council.xlsx")
+        (True, False)
+    """
+    keys = [_key(Path(folder)).parts for folder in folders]
+
+    def inside(path: str | Path) -> bool:
+        parts = _key(Path(path)).parts
+        return any(parts[:len(key)] == key for key in keys)
+
+    return inside
 
 
 # Private API.

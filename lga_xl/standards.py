@@ -40,9 +40,7 @@ Example:
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -54,6 +52,7 @@ from typing import Any, NamedTuple
 
 from . import cells
 from .text import loose_choice
+from .usertext import DecodedText, Field, UserTextError, json_error, parse_user_csv, read_user_file
 
 __all__ = [
     "APPROVED_FOR_DELIVERY", "IN_DEVELOPMENT", "PROPOSAL_IN_DEVELOPMENT", "RETIRED", "STATUSES", "WITHDRAWN",
@@ -71,24 +70,27 @@ SAMPLE_FILE = "standards_sample.csv"
 SAMPLE_EXPORT_FILE = "standards_sample.json"
 
 _REFERENCE = re.compile(r"^[A-Z]{2}\d{4}$")  # ST0072; foundation apprenticeships are FA0001
-_CSV_COLUMNS = {
-    # wanted field -> accepted header spellings, squashed (lower case, no spaces, _ or -)
-    "reference": ("reference", "referencenumber", "ref", "standardreference", "standard"),
-    "title": ("title", "name", "standardname", "standardtitle"),
-    "level": ("level",),
-    "max_funding": ("maxfunding", "maximumfunding", "fundingbandmaximum", "bandmax", "fundingband", "maxfundinggbp",
-                    "maxemployerlevycap"),
-    "typical_duration_months": ("typicaldurationmonths", "typicalduration", "duration", "durationmonths"),
-    "status": ("status",),
-    "route": ("route", "occupationalroute"),
-    "typical_job_titles": ("typicaljobtitles", "jobtitles", "typicaljobtitle"),
-    "keywords": ("keywords", "keyword"),
-    "effective_from": ("effectivefrom", "bandeffectivefrom", "fundingeffectivefrom"),
-    "effective_to": ("effectiveto", "bandeffectiveto", "fundingeffectiveto"),
-    "earliest_start_date": ("earlieststartdate", "earlieststart"),
-    "latest_start_date": ("lateststartdate", "lateststart", "laststartdate", "lastdatestarts"),
-}
-_REQUIRED_CSV_COLUMNS = ("reference", "title", "level", "max_funding")
+# The CSV's columns: each field with the headers accepted for it, matched loosely (case, spaces,
+# underscores, a unit in brackets: "Max funding (GBP)"); lga_xl.usertext reads the file.
+CSV_FIELDS = (
+    Field("reference", ("Reference", "Reference number", "Ref", "Standard reference", "Standard")),
+    Field("title", ("Title", "Name", "Standard name", "Standard title")),
+    Field("level", ("Level",)),
+    Field("max_funding", ("Max funding", "Maximum funding", "Funding band maximum", "Band max", "Funding band",
+                          "Max employer levy cap")),
+    Field("typical_duration_months", ("Typical duration", "Duration"), required=False),
+    Field("status", ("Status",), required=False),
+    Field("route", ("Route", "Occupational route"), required=False),
+    Field("typical_job_titles", ("Typical job titles", "Job titles", "Typical job title"), required=False),
+    Field("keywords", ("Keywords", "Keyword"), required=False),
+    Field("effective_from", ("Effective from", "Band effective from", "Funding effective from"), required=False),
+    Field("effective_to", ("Effective to", "Band effective to", "Funding effective to"), required=False),
+    Field("earliest_start_date", ("Earliest start date", "Earliest start"), required=False),
+    Field("latest_start_date", ("Latest start date", "Latest start", "Last start date", "Last date starts"),
+          required=False),
+)
+_NUMBER_FIELDS = ("level", "max_funding", "typical_duration_months")
+_SAVE_AS = "save the standards list as CSV UTF-8 or JSON"
 _LIST_SEPARATORS = re.compile(r"[|;]")  # the Find apprenticeship training API joins lists with "|"
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]*(?:Z|[+-]\d{2}:?\d{2})?)?$")
 _UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")  # what Excel writes when it saves a UK CSV
@@ -217,21 +219,6 @@ class Standard:
 # Public API: loading.
 
 
-def read_user_text(path: Path, error: type[Exception], save_as: str) -> str:
-    """A text file a user supplied, or ``error`` with a message naming it.
-
-    ``save_as`` says how to save it properly when it is not text.
-    """
-    try:
-        return path.read_text(encoding="utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
-    except FileNotFoundError:
-        raise error(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise error(f"{path}: not a text file ({save_as})") from None
-    except OSError as exc:
-        raise error(f"{path}: cannot be read ({exc.strerror or exc})") from None
-
-
 def load_standards(path: str | Path, *, include_inactive: bool = False) -> list[Standard]:
     """Standards from a user's export: Skills England JSON or a CSV.
 
@@ -260,13 +247,15 @@ def load_standards(path: str | Path, *, include_inactive: bool = False) -> list[
         >>> [s.reference for s in load_standards(path)]
         ['ST0070']
     """
-    path = Path(path)
-    text = read_user_text(path, StandardsError, "save the standards list as CSV UTF-8 or JSON")
-    if not text.strip():
-        raise StandardsError(f"{path}: the file is empty")
-    if text.lstrip()[0] in "[{":
-        return _from_json(text, path.name, include_inactive)
-    return _from_csv(text, path.name, include_inactive)
+    try:
+        decoded = read_user_file(path, save_as=_SAVE_AS)  # UTF-8 with or without a BOM, UTF-16 or Windows-1252
+    except UserTextError as exc:
+        raise StandardsError(str(exc)) from None
+    if not decoded.text.strip():
+        raise StandardsError(f"{decoded.source}: the file is empty")
+    if decoded.text.lstrip()[0] in "[{":
+        return _from_json(decoded.text, Path(path).name, include_inactive)
+    return _from_csv(decoded, include_inactive)
 
 
 def sample_standards() -> list[Standard]:
@@ -280,7 +269,7 @@ def sample_standards() -> list[Standard]:
         True
     """
     text = (resources.files("lga_xl") / "data" / SAMPLE_FILE).read_text(encoding="utf-8")
-    return _from_csv(text, SAMPLE_FILE, include_inactive=False)
+    return _from_csv(DecodedText(SAMPLE_FILE, text, "utf-8"), include_inactive=False)
 
 
 def sample_export(*, include_inactive: bool = False) -> list[Standard]:
@@ -353,7 +342,7 @@ def _from_json(text: str, source: str, include_inactive: bool) -> list[Standard]
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise StandardsError(f"{source} line {exc.lineno}: not valid JSON ({exc.msg})") from None
+        raise StandardsError(f"{source} line {exc.lineno}: {json_error(exc)}") from None
     items = _json_items(data, source)
     chosen: dict[str, tuple[tuple[bool, tuple[int, ...]], Standard]] = {}
     errors = []
@@ -454,25 +443,19 @@ def _checked_bands(bands: Iterable[FundingBand], reference: str) -> tuple[Fundin
     return ordered
 
 
-def _from_csv(text: str, source: str, include_inactive: bool) -> list[Standard]:
-    lines = text.splitlines(keepends=True)
-    first = 0
-    while first < len(lines) and (not lines[first].strip() or lines[first].lstrip().startswith("#")):
-        first += 1
-    if first == len(lines):
-        raise StandardsError(f"{source}: no header line")
-    reader = csv.reader(io.StringIO("".join(lines[first:])))
-    header = next(reader)
-    columns = _csv_columns(header, source, header_line=first + 1)
+def _from_csv(decoded: DecodedText, include_inactive: bool) -> list[Standard]:
+    source = Path(decoded.source).name
+    try:
+        table = parse_user_csv(decoded, CSV_FIELDS)  # comma, semicolon or tab; # comment lines before the header
+    except UserTextError as exc:
+        raise StandardsError(f"{source}{'' if exc.line is None else f' line {exc.line}'}: {exc.reason}") from None
     rows: dict[str, list[tuple[int, dict[str, str]]]] = {}
     errors = []
-    any_rows = False
-    for offset, row in enumerate(reader):
-        line = first + 2 + offset
-        if not any(cell.strip() for cell in row):
-            continue
-        any_rows = True
-        fields = {name: (row[index] if index < len(row) else "") for name, index in columns.items()}
+    any_rows = bool(table.rows)
+    for row in table.rows:
+        line, fields = row.line, dict(row.values)
+        for name in _NUMBER_FIELDS:  # 5000,00 in a semicolon-separated file is 5000.00
+            fields[name] = table.number(fields[name])
         if not include_inactive and _status(fields.get("status")) != APPROVED_FOR_DELIVERY:
             continue  # in development, retired or withdrawn: no new starts can be planned on it
         reference = _text(fields["reference"]).upper() or f"line {line}"
@@ -529,23 +512,6 @@ def _csv_standard(rows: list[tuple[int, dict[str, str]]]) -> Standard:
 def _band_start(row: tuple[int, dict[str, str]], bands: list[tuple[int, FundingBand]]) -> tuple[dt.date, int]:
     starts = {line: band.effective_from for line, band in bands}
     return starts.get(row[0], dt.date.min), row[0]
-
-
-def _csv_columns(header: list[str], source: str, header_line: int) -> dict[str, int]:
-    squashed = [re.sub(r"[\s_()£-]+", "", cell.lower()) for cell in header]
-    columns = {}
-    for name, spellings in _CSV_COLUMNS.items():
-        for index, cell in enumerate(squashed):
-            if cell in spellings:
-                columns[name] = index
-                break
-    missing = [name.replace("_", " ") for name in _REQUIRED_CSV_COLUMNS if name not in columns]
-    if missing:
-        raise StandardsError(
-            f"{source} line {header_line}: the header needs the columns reference, title, level and max funding; "
-            f"missing {', '.join(missing)} (header read: {', '.join(header)})"
-        )
-    return columns
 
 
 def _standard(

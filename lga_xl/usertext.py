@@ -41,6 +41,7 @@ __all__ = [
     "UserTextError",
     "decode_user_bytes",
     "fold_header",
+    "json_error",
     "match_header",
     "money_text",
     "parse_user_csv",
@@ -347,6 +348,21 @@ class UserTable:
     columns: Mapping[str, int]
     rows: tuple[UserRow, ...] = field(default_factory=tuple)
 
+    @property
+    def decimal_comma(self) -> bool:
+        """Whether numbers use a decimal comma: Excel separates with semicolons exactly where they do."""
+        return self.delimiter == ";"
+
+    def number(self, text: str) -> str:
+        """A number cell as a point-decimal text: ``1.250.000,50`` is ``1250000.50`` in a semicolon file.
+
+        Example:
+            >>> table = UserTable("s.csv", "utf-8", ";", 1, ("PayBill",), {"pay_bill": 0})
+            >>> table.number("£1.250.000,50"), table.number("980000")
+            ('£1250000.50', '980000')
+        """
+        return text.replace(".", "").replace(",", ".") if self.decimal_comma and "," in text else text
+
     def parse_rows(self, parse: Callable[[UserRow], T]) -> list[T]:
         """``parse`` applied to every row, or every bad row reported at once.
 
@@ -412,7 +428,7 @@ def parse_user_csv(decoded: DecodedText, fields: Sequence[Field]) -> UserTable:
         first += 1
     if first == len(lines):
         raise UserTextError(source, "the file is empty; its first line must name the columns "
-                                    f"{', '.join(f.label for f in fields)}")
+                                    f"{', '.join(f.label for f in fields if f.required)}")
     body = "".join(lines[first:])
     delimiter = delimiter or _header_delimiter(body)
     records = _records(body, delimiter, source, offset=first)
@@ -483,10 +499,22 @@ def read_json_or_csv(path: str | Path, fields: Sequence[Field], *,
     try:
         data = json.loads(decoded.text)
     except json.JSONDecodeError as exc:
-        reason = next((plain for python, plain in _JSON_REASONS if exc.msg.startswith(python)), "")
-        raise UserTextError(decoded.source, f"not valid JSON at character {exc.colno}"
-                                            f"{f': {reason}' if reason else ''}", line=exc.lineno) from None
+        raise UserTextError(decoded.source, json_error(exc), line=exc.lineno) from None
     return UserJson(decoded.source, decoded.encoding, data)
+
+
+def json_error(exc: json.JSONDecodeError) -> str:
+    """What is wrong with a user's JSON, in plain words, without the line (the caller names it).
+
+    Example:
+        >>> try:
+        ...     json.loads('[{"title": "A"}, ]')
+        ... except json.JSONDecodeError as exc:
+        ...     print(json_error(exc))
+        not valid JSON at character 18: a value is missing or misspelt (text needs double quotes)
+    """
+    reason = next((plain for python, plain in _JSON_REASONS if exc.msg.startswith(python)), "")
+    return f"not valid JSON at character {exc.colno}{f': {reason}' if reason else ''}"
 
 
 # Python's JSON messages, in plain words.

@@ -266,7 +266,7 @@ def test_the_command_on_the_same_folder_exits_1_and_lists_every_bad_file(corpus,
               if line.startswith(("rejected", "skipped"))}
     assert listed == set(BAD_FILES) | set(SKIPPED_FILES)
     imported = len(files["good"]) + len(ODD_FILES)
-    assert f"{imported} imported" in result.output and f"{len(BAD_FILES)} rejected" in result.output
+    assert f"{imported} returns added" in result.output and f"{len(BAD_FILES)} rejected" in result.output
 
 
 def test_the_library_call_returns_the_consolidated_tables_as_dataframes(imported):

@@ -1,4 +1,4 @@
-"""The command line: output shape and exit codes (0 clean, 1 errors, 2 unreadable or misuse)."""
+"""The command line: output shape and exit codes (0 clean, 1 errors or unreadable, 2 misuse)."""
 
 from __future__ import annotations
 
@@ -48,17 +48,19 @@ def test_validate_exit_codes(tmp_path):
     assert result.exit_code == 1
     assert "Cover!B6" in result.output and "unknown-region" in result.output
     result = run("validate", clean, with_error, unreadable)
-    assert result.exit_code == 2
+    assert result.exit_code == 1  # an unreadable file is an issue of that file; the others are still checked
     assert "not-xlsx" in result.output and "CSV" in result.output
+    assert f"{clean}: OK" in result.output and "unknown-region" in result.output
 
 
 def test_validate_json_lines_name_file_sheet_and_cell(tmp_path):
     path = complete_return(tmp_path / "e.xlsx", org_name=None)
     result = run("validate", "--json", path)
     lines = [json.loads(line) for line in result.output.splitlines()]
-    assert lines == [{"severity": "error", "code": "missing-org-name", "message": "the organisation name is blank",
-                      "file": str(path), "sheet": "Cover", "cell": "B4", "table": None, "column": None, "row": None,
-                      "name": "OrgName"}]
+    assert lines == [{"file": str(path), "readable": True, "kind": "self-assessment", "issues": [
+        {"severity": "error", "code": "missing-org-name", "message": "the organisation name is blank",
+         "file": str(path), "sheet": "Cover", "cell": "B4", "table": None, "column": None, "row": None,
+         "name": "OrgName"}]}]
 
 
 def test_usage_errors_exit_2(tmp_path):
@@ -89,9 +91,9 @@ def test_a_file_that_cannot_be_opened_is_explained(tmp_path, monkeypatch):
             raise PermissionError(13, "Permission denied")
         return real_open(self, *args, **kwargs)
 
-    monkeypatch.setattr(type(path), "open", locked)
+    monkeypatch.setattr(type(path), "open", locked)  # the forked reader processes inherit the patch
     result = run("validate", path)
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert "cannot-open" in result.output and "Permission denied" in result.output
 
 

@@ -22,7 +22,8 @@ def test_import_of_good_returns_exits_0_with_a_summary_line(tmp_path):
     result = run("import", tmp_path / "in", "--db", tmp_path / "r.sqlite", "--out", tmp_path / "c.xlsx")
     assert result.exit_code == 0, result.output
     summary = [line for line in result.output.splitlines() if "files read in" in line]
-    assert summary and "3 imported" in summary[0] and "0 rejected" in summary[0] and "0 skipped" in summary[0]
+    assert summary and "3 returns added, 0 already in the store" in summary[0] and "0 rejected" in summary[0] \
+        and "0 files skipped" in summary[0]
     assert (tmp_path / "c.xlsx").exists()
     assert f"Store: {tmp_path / 'r.sqlite'}" in result.output
 

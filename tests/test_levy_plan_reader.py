@@ -166,7 +166,7 @@ def test_the_reader_forecast_is_lga_xl_forecast(tmp_path):
 def test_json_dump_round_trips(tmp_path):
     plan = read_levy_plan(make(tmp_path))
     data = plan.model_dump(mode="json")
-    assert data["kind"] == "levy-plan" and data["annual_levy"] == "235000.00"
+    assert data["kind"] == "levy-plan" and data["annual_levy"] == 235000.0
     assert data["forecast"][0]["month"] == "2026-04-01" and len(data["forecast"]) == 48
     assert type(plan).model_validate(data) == plan
 
@@ -583,7 +583,7 @@ def test_cli_reads_a_0_1_0_plan(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Ashford City Council, levy plan 2026-27" in result.output and "412,275.89" in result.output
     data = json.loads(CliRunner().invoke(main, ["read", "--json", str(RELEASE_0_1_0 / "levy_plan.xlsx")]).output)
-    assert data["template_version"] == "1.0" and data["expiring_funds"] == "412275.89"
+    assert data["template_version"] == "1.0" and data["expiring_funds"] == 412275.89
 
 
 # --- the command line -------------------------------------------------------------------------
@@ -600,10 +600,10 @@ def test_cli_validate_exit_codes(tmp_path):
     result = runner.invoke(main, ["validate", str(good), str(bad)])
     where = f"Plan!{plan_cell('EnglishPercent')}"
     assert result.exit_code == 1 and where in result.output and "[english-percent-out-of-range]" in result.output
-    assert runner.invoke(main, ["validate", str(good), str(bad), str(unreadable)]).exit_code == 2
-    lines = runner.invoke(main, ["validate", "--json", str(bad)]).output.splitlines()
-    assert {"sheet": "Plan", "cell": plan_cell("EnglishPercent"), "code": "english-percent-out-of-range"}.items() <= \
-        json.loads(next(line for line in lines if "english" in line)).items()
+    assert runner.invoke(main, ["validate", str(good), str(bad), str(unreadable)]).exit_code == 1
+    (line,) = runner.invoke(main, ["validate", "--json", str(bad)]).output.splitlines()
+    assert any({"sheet": "Plan", "cell": plan_cell("EnglishPercent"), "code": "english-percent-out-of-range"}.items()
+               <= issue.items() for issue in json.loads(line)["issues"])
 
 
 def test_cli_read_json_is_the_model(tmp_path):
@@ -612,7 +612,7 @@ def test_cli_read_json_is_the_model(tmp_path):
     assert result.exit_code == 0
     data = json.loads(result.output)
     assert data == read_levy_plan(path).model_dump(mode="json")
-    assert data["kind"] == "levy-plan" and data["headroom_statutory"] == "94000.00"
+    assert data["kind"] == "levy-plan" and data["headroom_statutory"] == 94000.0
 
 
 def test_cli_read_describes_the_plan(tmp_path):

@@ -430,19 +430,19 @@ def test_schools_csv_is_forgiving_about_headers_and_types(tmp_path):
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("URN,School,Type,PayBill,Headcount\n100001,Ash,Community,1000,3\n10000X,Elm,Community,1000,3\n",
-     "line 3: URN '10000X' is not a number"),
+     "line 3: Elm: URN '10000X' is not a number"),
     ("URN,School,Type,PayBill,Headcount\n100001,Ash,Community,1000,3\n100002,Elm,Grammar,1000,3\n",
-     "line 3: type 'Grammar' is not an establishment type of Get Information about Schools"),
+     "line 3: Elm (URN 100002): type 'Grammar' is not an establishment type of Get Information about Schools"),
     ("URN,School,Type,PayBill,Headcount\n100001,Ash,Community,lots,3\n",
-     "line 2: URN 100001: PayBill 'lots' is not a number"),
+     "line 2: Ash (URN 100001): PayBill 'lots' is not a number"),
     ("URN,School,Type,PayBill,Headcount\n100001,Ash,Community,-5,3\n",
-     "line 2: URN 100001: PayBill '-5' must be 0 or more"),
+     "line 2: Ash (URN 100001): PayBill '-5' must be 0 or more"),
     ("URN,School,Type,PayBill,Headcount\n100001,Ash,Community,5,2.5\n",
-     "line 2: URN 100001: Headcount '2.5' is not a whole"),
+     "line 2: Ash (URN 100001): Headcount '2.5' is not a whole"),
     ("URN,School,Type,PayBill,Headcount\n100001,,Community,5,2\n", "line 2: URN 100001: the school name is blank"),
     ("URN,School,Type,PayBill,Headcount\n100001,Ash,Community,5,2\n\n100001,Ash again,Community,5,2\n",
      "line 4: URN 100001 is listed twice (first on line 2)"),
-    ("URN,Name,Type\n100001,Ash,Community\n", "line 1: missing column(s) School"),
+    ("URN,Title,Type\n100001,Ash,Community\n", "line 1: missing column School (accepted: School, School name"),
     ("", "the file is empty"),
 ])
 def test_a_bad_schools_csv_names_the_line(tmp_path, text, expected):
@@ -453,7 +453,7 @@ def test_a_bad_schools_csv_names_the_line(tmp_path, text, expected):
 
 def test_schools_csv_that_is_not_text_or_missing(tmp_path):
     binary = tmp_path / "schools.csv"
-    binary.write_bytes(b"\xff\xfe\x00\x81 not utf-8 \x9c")
+    binary.write_bytes(b"\x00\x81 not utf-8 \x9c")
     with pytest.raises(SchoolsCsvError, match="not a text file"):
         load_schools_csv(binary)
     with pytest.raises(SchoolsCsvError, match="no such file"):
@@ -480,7 +480,7 @@ def test_cli_reports_a_bad_schools_csv_with_its_line(tmp_path):
     csv_path = write(tmp_path / "schools.csv", "URN,School,Type,PayBill,Headcount\n100001,Ash,Castle,1,1\n")
     result = CliRunner().invoke(main, ["new", "levy-plan", "--schools", str(csv_path), "-o", str(tmp_path / "x.xlsx")])
     assert result.exit_code == 2
-    assert "Invalid value for '--schools'" in result.output and "line 2: type 'Castle'" in result.output
+    assert "--schools" in result.output and "line 2: Ash (URN 100001): type 'Castle'" in result.output
     assert not (tmp_path / "x.xlsx").exists()
 
 

@@ -284,7 +284,7 @@ def test_the_command_says_what_is_wrong_in_one_line_per_problem(tmp_path):
     bad = write_csv(tmp_path / "roles.csv", [["Service"], ["Adults"]])
     result = run("new", "role-map", "--roles", bad, "-o", tmp_path / "map.xlsx")
     assert result.exit_code == 2 and "Traceback" not in result.output
-    assert result.output.startswith(f"Error: {bad} line 1: missing column Job title")
+    assert result.output.startswith(f"Error: --roles: {bad} line 1: missing column Job title")
     missing = run("new", "role-map", "--roles", write_csv(tmp_path / "ok.csv", ROLES_TEXT), "--standards",
                   tmp_path / "nope.json", "-o", tmp_path / "map.xlsx")
     assert missing.exit_code == 2 and "nope.json: no such file" in missing.output

@@ -97,8 +97,8 @@ def test_csv_with_forgiving_headers_comments_and_money(tmp_path):
 
 @pytest.mark.parametrize(("content", "message"), [
     ("Reference,Title,Level\nST0072,Customer service practitioner,2\n",
-     "standards.csv line 1: the header needs the columns reference, title, level and max funding; missing max funding"),
-    ("# only comments\n", "no header line"),
+     "standards.csv line 1: missing column Max funding (accepted: Max funding, Maximum funding"),
+    ("# only comments\n", "the file is empty; its first line must name the columns Reference, Title, Level, Max funding"),
     ("Reference,Title,Level,Max funding\n", "a header but no standards"),
     ("Reference,Title,Level,Max funding\nST0072,Customer service practitioner,2,3500\nST0070,Business administrator,"
      "three,5000\n", "line 3: ST0070 level 'three' is not a number"),
@@ -176,4 +176,4 @@ def test_cli_refuses_a_bad_standards_file(tmp_path):
     source = write(tmp_path, "standards.csv", "Reference,Title\nST0072,Customer service practitioner\n")
     result = CliRunner().invoke(main, ["new", "levy-plan", "--standards", str(source), "-o", str(tmp_path / "x.xlsx")])
     assert result.exit_code == 2
-    assert "Invalid value for '--standards'" in result.output and "missing level, max funding" in result.output
+    assert "--standards" in result.output and "missing columns Level (accepted: Level); Max funding" in result.output

@@ -62,6 +62,11 @@ OPENING_MONTHS = levy.EXPIRY_MONTHS  # the months before the plan whose funds ca
 SPARE_ROWS = 10  # blank rows left below a pre-filled table
 SPARE_STANDARD_ROWS = 20  # for standards the officer adds by hand
 SPARE_BAND_ROWS = 10
+# The most rows a filled table may have, far above any council's (a reader refuses a wider range as damage).
+MAX_SCHOOL_ROWS = 2_000
+MAX_START_ROWS = 5_000
+MAX_TRANSFER_ROWS = 1_000
+MAX_STANDARD_ROWS = 5_000
 
 # The house style's number formats (lga_xl.writers.style, which this pure module cannot import).
 MONEY = "£#,##0.00"
@@ -297,7 +302,7 @@ OPENING = Table("Opening", "Expiry", header_row=EXPIRING_FUNDS.header_row, first
 
 _SCHOOL_URN = Column("urn", "URN", "text", required=True)
 SCHOOL_URNS = structured("Schools", _SCHOOL_URN.header)
-SCHOOLS = Table("Schools", "Schools", header_row=5, rows=SCHOOL_ROWS, columns=(
+SCHOOLS = Table("Schools", "Schools", header_row=5, rows=SCHOOL_ROWS, max_rows=MAX_SCHOOL_ROWS, columns=(
     _SCHOOL_URN,
     Column("name", "School", "text", required=True),
     Column("type", "Type", "choice", required=True),
@@ -378,7 +383,7 @@ def _costing_checks(incomplete: str, *, schools: bool) -> tuple[RowCheck, ...]:
     )
 
 
-PLANNED_STARTS = Table("PlannedStarts", "Starts", header_row=5, rows=START_ROWS, columns=(
+PLANNED_STARTS = Table("PlannedStarts", "Starts", header_row=5, rows=START_ROWS, max_rows=MAX_START_ROWS, columns=(
     Column("school", "School", "choice"),
     *(_COSTING[key] for key in ("standard", "title", "level", "start_date", "duration_months", "price",
                                 "band_max", "above_cap", "in_year_cost", "check")),
@@ -388,7 +393,7 @@ PLANNED_STARTS = Table("PlannedStarts", "Starts", header_row=5, rows=START_ROWS,
     Column("co_investment_percent", "Co-investment %", "whole", role="formula", hidden=True),
 ), checks=_costing_checks('OR({standard}="",{start_date}="",{duration_months}="",{price}="")', schools=True))
 
-TRANSFERS = Table("Transfers", "Transfers", header_row=5, rows=TRANSFER_ROWS, columns=(
+TRANSFERS = Table("Transfers", "Transfers", header_row=5, rows=TRANSFER_ROWS, max_rows=MAX_TRANSFER_ROWS, columns=(
     Column("type", "Transfer or pledge", "choice"),
     Column("recipient", "Employer receiving it", "text", required=True),
     *(_COSTING[key] for key in ("standard", "title", "level", "start_date", "duration_months", "price",
@@ -398,7 +403,7 @@ TRANSFERS = Table("Transfers", "Transfers", header_row=5, rows=TRANSFER_ROWS, co
 ), checks=_costing_checks('OR({recipient}="",{standard}="",{start_date}="",{duration_months}="",{price}="")',
                           schools=False))
 
-STANDARDS = Table("Standards", "Standards", header_row=5, columns=(
+STANDARDS = Table("Standards", "Standards", header_row=5, max_rows=MAX_STANDARD_ROWS, columns=(
     Column("reference", "Reference", "text"),
     Column("title", "Title", "text"),
     Column("level", "Level", "whole"),
@@ -410,7 +415,7 @@ STANDARDS = Table("Standards", "Standards", header_row=5, columns=(
     Column("pick", "Pick as", "text", role="formula", hidden=True),
 ))
 FUNDING_BANDS = Table("FundingBands", "Standards", header_row=STANDARDS.header_row,
-                      first_column=len(STANDARDS.columns) + 1, columns=(
+                      first_column=len(STANDARDS.columns) + 1, max_rows=20_000, columns=(
     Column("reference", "Reference", "text"),
     Column("effective_from", "From", "date", number_format=DATE),
     Column("effective_to", "To", "date", number_format=DATE),

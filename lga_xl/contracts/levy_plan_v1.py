@@ -160,7 +160,7 @@ EXPIRY = Block("Forecast", first_row=4, note_column=None, names=(
 
 _SCHOOL_URN = Column("urn", "URN", "text", required=True)
 SCHOOL_URNS = structured("Schools", _SCHOOL_URN.header)
-SCHOOLS = Table("Schools", "Schools", header_row=5, rows=SCHOOL_ROWS, columns=(
+SCHOOLS = Table("Schools", "Schools", header_row=5, rows=SCHOOL_ROWS, max_rows=2_000, columns=(
     _SCHOOL_URN,
     Column("name", "School", "text", required=True),
     Column("type", "Type", "choice", required=True),
@@ -220,14 +220,14 @@ def _costing_checks(incomplete: str, *, schools: bool) -> tuple[RowCheck, ...]:
     )
 
 
-PLANNED_STARTS = Table("PlannedStarts", "Starts", header_row=5, rows=START_ROWS, columns=(
+PLANNED_STARTS = Table("PlannedStarts", "Starts", header_row=5, rows=START_ROWS, max_rows=5_000, columns=(
     Column("urn", "URN", "text"),
     *(_COSTING[key] for key in ("standard", "title", "level", "start_date", "duration_months", "price",
                                 "band_max", "above_cap", "in_year_cost", "check")),
     *_SCHEDULE,
 ), checks=_costing_checks('OR({standard}="",{start_date}="",{duration_months}="",{price}="")', schools=True))
 
-TRANSFERS = Table("Transfers", "Transfers", header_row=5, rows=TRANSFER_ROWS, columns=(
+TRANSFERS = Table("Transfers", "Transfers", header_row=5, rows=TRANSFER_ROWS, max_rows=1_000, columns=(
     Column("recipient", "Recipient", "text", required=True),
     *(_COSTING[key] for key in ("standard", "start_date", "duration_months", "price", "in_year_cost", "title",
                                 "level", "band_max", "above_cap", "check")),
@@ -235,7 +235,7 @@ TRANSFERS = Table("Transfers", "Transfers", header_row=5, rows=TRANSFER_ROWS, co
 ), checks=_costing_checks('OR({recipient}="",{standard}="",{start_date}="",{duration_months}="",{price}="")',
                           schools=False))
 
-STANDARDS = Table("Standards", "Standards", header_row=4, columns=(
+STANDARDS = Table("Standards", "Standards", header_row=4, max_rows=5_000, columns=(
     Column("reference", "Reference", "text"),
     Column("title", "Title", "text"),
     Column("level", "Level", "whole"),

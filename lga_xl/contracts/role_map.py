@@ -110,14 +110,14 @@ _ROLE_COLUMNS = (
 _SAME_ROLE = "*".join(f"({structured('Roles', column.header)}={{{column.key}}})"
                       for column in _ROLE_COLUMNS if column.key in ROLE_KEY)
 
-ROLES = Table("Roles", "Roles", header_row=9, rows=ROLE_ROWS, columns=_ROLE_COLUMNS, checks=(
+ROLES = Table("Roles", "Roles", header_row=9, rows=ROLE_ROWS, max_rows=5_000, columns=_ROLE_COLUMNS, checks=(
     RowCheck(CHECK_NO_JOB_TITLE, '{job_title}=""', lambda r: r.no_job_title, "incomplete-row", "job_title"),
     RowCheck(CHECK_DUPLICATE, f"SUMPRODUCT({_SAME_ROLE})>1", lambda r: r.duplicate, "duplicate-role", "job_title"),
     RowCheck(CHECK_UNKNOWN_STANDARD, f'AND({{standard}}<>"",COUNTIF({CHOICE_LIST},{{standard}})=0)',
              lambda r: r.unknown_standard, "unknown-standard", "standard"),
 ))
 
-SERVICE_SUMMARY = Table("ServiceSummary", "Summary", header_row=13, rows=1, columns=(
+SERVICE_SUMMARY = Table("ServiceSummary", "Summary", header_row=13, rows=1, max_rows=500, columns=(
     Column("service", "Service", "text", role="fixed", hashed=False),
     Column("roles", "Job roles", "whole", role="formula", number_format=COUNT),
     Column("roles_mapped", "Roles with a standard", "whole", role="formula", number_format=COUNT),
@@ -126,7 +126,7 @@ SERVICE_SUMMARY = Table("ServiceSummary", "Summary", header_row=13, rows=1, colu
     Column("cost_mapped", "Cost of one start each", "money", role="formula", number_format=MONEY),
 ))
 
-STANDARDS = Table("Standards", "Standards", header_row=5, columns=(
+STANDARDS = Table("Standards", "Standards", header_row=5, max_rows=5_000, columns=(
     Column("reference", "Reference", "text", role="fixed"),
     Column("title", "Title", "text", role="fixed"),
     Column("level", "Level", "whole", role="fixed"),

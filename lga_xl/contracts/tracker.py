@@ -108,7 +108,7 @@ SUMMARY = Block("Monitoring", first_row=MONITORING.last_row + 2, value_column=2,
          number_format=COUNT),
 ))
 
-TARGETS = Table("Targets", "Targets", header_row=5, rows=TARGET_ROWS, columns=(
+TARGETS = Table("Targets", "Targets", header_row=5, rows=TARGET_ROWS, max_rows=500, columns=(
     Column("id", "ID", "text", required=True),
     Column("measure", "Measure", "text", required=True),
     Column("unit", "Unit", "choice", required=True),
@@ -163,7 +163,7 @@ UNIT_OF_ACTUAL = 'IFERROR(INDEX(Targets[Unit],MATCH({target_id},Targets[ID],0)),
 _ACTUALS_HEADER = 5
 # The ID and Date columns are A and B: a row is a repeat when a row above (from the first) has both.
 _FIRST_ACTUAL = _ACTUALS_HEADER + 1
-ACTUALS = Table("Actuals", "Actuals", header_row=_ACTUALS_HEADER, rows=ACTUAL_ROWS, columns=(
+ACTUALS = Table("Actuals", "Actuals", header_row=_ACTUALS_HEADER, rows=ACTUAL_ROWS, max_rows=10_000, columns=(
     Column("target_id", "ID", "choice", required=True),
     Column("date", "Date", "date", required=True, number_format=DATE),
     Column("value", "Value", "number", required=True),
@@ -194,14 +194,15 @@ COUNTED = (f'IF(AND({{target_id}}<>"",ISNUMBER({{date}}),ISNUMBER({{value}}),COU
            f"AND(NOT({out_of_range('{value}', UNIT_OF_ACTUAL)}),"
            f"COUNTIFS($A${_FIRST_ACTUAL}:{{target_id}},{{target_id}},$B${_FIRST_ACTUAL}:{{date}},{{date}})=1),FALSE)")
 
-OBJECTIVES = Table("Objectives", "Action plan", header_row=5, rows=OBJECTIVE_ROWS, columns=(
+OBJECTIVES = Table("Objectives", "Action plan", header_row=5, rows=OBJECTIVE_ROWS, max_rows=200, columns=(
     Column("number", "No.", "text"),
     Column("text", "Objective", "text"),
     Column("theme", "Theme", "text"),
 ))
 
 _ACTION_ENTERED = 'OR({action}<>"",{status}<>"")'
-ACTIONS = Table("Actions", "Action plan", header_row=OBJECTIVES.last_row() + 3, rows=ACTION_ROWS, columns=(
+ACTIONS = Table("Actions", "Action plan", header_row=OBJECTIVES.last_row() + 3, rows=ACTION_ROWS, max_rows=2_000,
+              columns=(
     Column("number", "No.", "text"),
     Column("objective", "Objective", "text"),
     Column("measure", "Measure", "text"),
@@ -223,7 +224,8 @@ ACTIONS = Table("Actions", "Action plan", header_row=OBJECTIVES.last_row() + 3, 
              "action-without-due-date", "due"),
 ))
 
-PUBLIC_SECTOR = Table("PublicSector", "Public sector figures", header_row=5, rows=PUBLIC_SECTOR_ROWS, columns=(
+PUBLIC_SECTOR = Table("PublicSector", "Public sector figures", header_row=5, rows=PUBLIC_SECTOR_ROWS, max_rows=100,
+                      columns=(
     Column("year", "Year", "text", required=True),
     Column("headcount_start", "Headcount at start", "whole", required=True, number_format=COUNT),
     Column("headcount_end", "Headcount at end", "whole", number_format=COUNT),

@@ -1,5 +1,10 @@
 """Reading returned workbooks of any lga_xl kind, through the kind registry.
 
+Every file gives a result or a :class:`~lga_xl.issues.WorkbookError` whose
+issue says why it cannot be read: whatever a damaged file makes the reading
+library raise (a Rust panic included) is turned into that issue here
+(:func:`~lga_xl.readers.package.contained`), never let through.
+
 Example:
     >>> import tempfile, pathlib
     >>> from lga_xl import new_self_assessment
@@ -16,7 +21,7 @@ from typing import Any
 from ..contract import META_SHEET
 from ..issues import Issue, WorkbookError
 from ..kinds import KINDS, UnknownKind, kind
-from .package import Package, open_package
+from .package import Package, contained, open_package
 
 __all__ = ["read_package", "read_workbook", "validate"]
 
@@ -25,25 +30,28 @@ def read_workbook(path: str | Path, *, display: str | None = None, expected: str
     """Read any lga_xl workbook, recognising its kind from the file itself.
 
     ``expected`` names the kind the caller wants (``wrong-kind`` otherwise).
-    Raises :class:`~lga_xl.issues.WorkbookError` when the file cannot be read.
+    Raises :class:`~lga_xl.issues.WorkbookError` when the file cannot be read,
+    and nothing else (but KeyboardInterrupt).
     """
-    with open_package(path, display) as pkg:
+    with contained(display or str(path)), open_package(path, display) as pkg:
         return read_package(pkg, expected)
 
 
 def read_package(pkg: Package, expected: str | None = None) -> Any:
     """Read an opened package with the reader of the kind its hidden sheet names."""
-    name = pkg.kind
-    try:
-        workbook_kind = kind(name)
-    except UnknownKind:
-        raise WorkbookError(pkg.issue(
-            "unknown-kind", f"this is an lga_xl workbook of kind {name!r}, which this release does not know "
-            f"({', '.join(KINDS)}); it may come from a newer lga_xl", META_SHEET)) from None
-    if expected is not None and name != expected:
-        raise WorkbookError(pkg.issue("wrong-kind", f"this is an lga_xl {name} workbook, not a {expected}"))
-    version = pkg.require_version(workbook_kind.versions)
-    return workbook_kind.reader(pkg, workbook_kind.contracts[version])
+    with contained(pkg.display):
+        name = pkg.kind
+        try:
+            workbook_kind = kind(name)
+        except UnknownKind:
+            raise WorkbookError(pkg.issue(
+                "unknown-kind", f"this is an lga_xl workbook of kind {name!r}, which this release does not know "
+                f"({', '.join(KINDS)}); it may come from a newer lga_xl", META_SHEET)) from None
+        if expected is not None and name != expected:
+            raise WorkbookError(pkg.issue("wrong-kind", f"this is an lga_xl {name} workbook, not a {expected}"))
+        version = pkg.require_version(workbook_kind.versions)
+        pkg.contract = workbook_kind.contracts[version]
+        return workbook_kind.reader(pkg, pkg.contract)
 
 
 def validate(path: str | Path, *, display: str | None = None) -> list[Issue]:

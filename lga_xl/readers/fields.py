@@ -9,7 +9,7 @@ returns the clean value: one bad cell never stops the rest of the file.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -34,8 +34,9 @@ class Collector:
                                       table=place.table, column=place.column, row=place.row, name=place.name, **kw))
 
     def choice(self, value: Any, choices: Sequence[str], *, what: str, code: str, place: Place,
-               required: bool = True) -> str | None:
-        """One of ``choices``; loose spellings accepted with a warning."""
+               required: bool = True, match: Callable[[str], str | None] | None = None) -> str | None:
+        """One of ``choices``; loose spellings (as ``match`` finds them, by default case and spacing)
+        accepted with a warning."""
         text = cells.text(value)
         if text is None:
             if required:
@@ -43,7 +44,7 @@ class Collector:
             return None
         if text in choices:
             return text
-        choice = loose_choice(text, choices)
+        choice = (match or (lambda typed: loose_choice(typed, choices)))(text)
         if choice is not None:
             self.add("value-normalised", f"{what} {text!r} read as {choice!r}", place)
             return choice

@@ -54,7 +54,7 @@ from ..models import (
     SchoolRow,
     TransferRow,
 )
-from ..reference import EMPLOYER_COUNCIL, ESTABLISHMENT_TYPES, REGIONS, establishment_type
+from ..reference import EMPLOYER_COUNCIL, ESTABLISHMENT_TYPES, REGIONS, establishment_type, match_region
 from ..standards import APPROVED_FOR_DELIVERY
 from .base import Named, Reading, Row, TableRows
 from .fields import Collector
@@ -352,7 +352,7 @@ def _read_inputs(reading: Reading) -> _Inputs:
         found.add("missing-org-name", "the council's name is blank", org.place)
     region = places["Region"]
     region_value = found.choice(region.value, REGIONS, what="Region", code="unknown-region", place=region.place,
-                                required=False)
+                                required=False, match=match_region)
     tax_year, plan_start = _plan_year(reading, places["TaxYear"], places["PlanStart"])
     figures = {
         name.name: _read_figure(found, places[name.name], name.kind, _FIGURE_WHAT[name.name],
@@ -654,7 +654,7 @@ def _cost_row(row: Row, inputs: _Inputs, standards: _Standards, party: str | Non
 def _report_checks(found: Collector, table: Table, costed: _Costed, inputs: _Inputs) -> None:
     """An issue for each failing check of a costed row that has an issue code."""
     messages: dict[str, Callable[[_Costed], str]] = {
-        "incomplete-row": lambda r: "a row with no " + ", ".join(table.column(k).header for k in r.blank),
+        "incomplete-row": lambda r: f"{_subject(table, r)}: no " + ", ".join(table.column(k).header for k in r.blank),
         "unknown-standard": lambda r: f"{r.standard} is not on the Standards sheet; pick it from the list or add "
                                       "it there",
         "standard-not-approved": lambda r: f"{r.standard} ({r.title}) is {r.status.lower()}: no new start can be "
@@ -745,6 +745,14 @@ def _read_expiring_funds(reading: Reading, inputs: _Inputs) -> list[_Expiring]:
                   f"the expiring funds listed add up to {total:,.2f}, more than the opening balance of "
                   f"{inputs.used('OpeningBalance'):,.2f}; the workbook ignores them", first.row.place("amount"))
     return rows
+
+
+def _subject(table: Table, row: _Costed) -> str:
+    """What a start or transfer row is about, from what was typed: "ST0072 for URN 100001 from 01/09/2026"."""
+    party = (f"URN {row.party}" if table.name == "PlannedStarts" else row.party) if row.party else None
+    parts = [row.standard or ("a transfer" if table.name == "Transfers" else "a start"),
+             f"for {party}" if party else "", f"from {row.start_date:%d/%m/%Y}" if row.start_date else ""]
+    return " ".join(part for part in parts if part)
 
 
 # Private API: the figures.

@@ -41,7 +41,7 @@ from ..rating import (
     parse_status,
     rate,
 )
-from ..reference import ASSESSMENT_TYPES, ORG_TYPES, REGIONS
+from ..reference import ASSESSMENT_TYPES, ORG_TYPES, REGIONS, match_region
 from .base import Named, Reading
 from .fields import Collector
 from .package import Package, Place, open_package
@@ -71,8 +71,8 @@ def read_self_assessment_package(pkg: Package, contract: Contract) -> SelfAssess
         )) from None
     reading = Reading(pkg, contract)
     cover = _read_cover(reading)
-    answers, places = _read_elements(reading, model)
-    strands = _rate_strands(reading, model, answers, places)
+    answers, places, invalid = _read_elements(reading, model)
+    strands = _rate_strands(reading, model, answers, places, invalid)
     return SelfAssessment(
         file=pkg.display,
         template_version=contract.version,
@@ -101,7 +101,7 @@ def _read_cover(reading: Reading) -> dict[str, Any]:
         "org_type": found.choice(org_type.value, ORG_TYPES, what="Organisation type", code="unknown-org-type",
                                  place=org_type.place, required=False),
         "region": found.choice(region.value, REGIONS, what="Region", code="unknown-region", place=region.place,
-                               required=region.found),
+                               required=region.found, match=match_region),
         "assessment_type": found.choice(assessment_type.value, ASSESSMENT_TYPES, what="Assessment type",
                                         code="unknown-assessment-type", place=assessment_type.place,
                                         required=assessment_type.found),
@@ -110,12 +110,13 @@ def _read_cover(reading: Reading) -> dict[str, Any]:
     }
 
 
-def _read_elements(reading: Reading, model: Edition) -> tuple[list[ElementAnswer], dict[str, Place]]:
-    """The answers in model order, and where each element's status is."""
+def _read_elements(reading: Reading, model: Edition) -> tuple[list[ElementAnswer], dict[str, Place], set[str]]:
+    """The answers in model order, where each element's status is, and the elements whose status is unknown."""
     table = reading.table("Elements", required=("id", "status"))
     found = reading.found
     answers: dict[str, ElementAnswer] = {}
     places: dict[str, Place] = {}
+    invalid: set[str] = set()  # elements with an unknown status: errors already, so not "unanswered"
     for row in table:
         element_id = row.text("id")
         if element_id is None:
@@ -140,9 +141,11 @@ def _read_elements(reading: Reading, model: Edition) -> tuple[list[ElementAnswer
         raw = row.get("status")
         try:
             parsed = parse_status(raw)
-        except StatusError as exc:
-            found.add("unknown-status", f"{element_id}: {exc}", status_place)
+        except StatusError:  # the value as the officer typed it: 1, not 1.0
+            found.add("unknown-status", f"{element_id}: {cells.shown(raw)} is not a status; use Achieved, In "
+                      "progress, Not started or Not applicable", status_place)
             parsed = None
+            invalid.add(element_id)
         if parsed is not None and parsed.normalised:
             found.add("value-normalised", f"{element_id}: status {raw!r} read as {parsed.status.value!r}; "
                       "pick it from the dropdown so the workbook counts it too", status_place)
@@ -162,11 +165,11 @@ def _read_elements(reading: Reading, model: Edition) -> tuple[list[ElementAnswer
         else:
             found.add("missing-element", f"{element.id} ({element.strand}, {element.level}) is missing from the "
                       "Elements table; it counts as not answered", Place(table.sheet, table="Elements"))
-    return ordered, places
+    return ordered, places, invalid
 
 
 def _rate_strands(reading: Reading, model: Edition, answers: list[ElementAnswer],
-                  places: dict[str, Place]) -> list[StrandRating]:
+                  places: dict[str, Place], invalid: set[str]) -> list[StrandRating]:
     # Tally statuses per strand and level in one pass; elements missing from
     # the table count as unanswered, as the workbook's COUNTIFS would see them.
     tally: dict[tuple[str, str], Counter] = {(e.strand, e.level): Counter() for e in model.scored_elements}
@@ -183,8 +186,12 @@ def _rate_strands(reading: Reading, model: Edition, answers: list[ElementAnswer]
     strands = []
     for strand in model.strand_names:
         levels = [_level_counts(level, tally[strand, level]) for level in SCORED_LEVELS]
-        rating = rate([LevelCount(c.applicable, c.achieved, c.elements - c.unanswered) for c in levels])
-        _check_levels(strand, by_strand[strand], levels, places, found)
+        # A status that is not one of the four is still an answer to the workbook's formulas (the cell is
+        # not blank), so it keeps a strand from showing Not rated there and here alike.
+        typed = [sum(1 for r in by_strand[strand] if r.level == c.level and r.id in invalid) for c in levels]
+        rating = rate([LevelCount(c.applicable, c.achieved, c.elements - c.unanswered + extra)
+                       for c, extra in zip(levels, typed)])
+        _check_levels(strand, by_strand[strand], levels, places, invalid, found)
         target = _read_target(strand, shown.get(strand, {}).get("target", Named()), rating.score, found)
         _compare_cached(strand, shown.get(strand, {}), rating, UNRATED_SHOWN[reading.contract.version], found)
         target_score = label_score(target) if target else None
@@ -214,8 +221,8 @@ def _level_counts(level: str, statuses: Counter) -> LevelCounts:
 
 
 def _check_levels(strand: str, rows: list[ElementAnswer], levels: list[LevelCounts], places: dict[str, Place],
-                  found: Collector) -> None:
-    blank = [r for r in rows if r.status is None]
+                  invalid: set[str], found: Collector) -> None:
+    blank = [r for r in rows if r.status is None and r.id not in invalid]
     if blank:
         ids = ", ".join(r.id for r in blank[:8]) + (", ..." if len(blank) > 8 else "")
         found.add("unanswered", f"{strand}: {len(blank)} element(s) have no status yet ({ids})", places[blank[0].id])

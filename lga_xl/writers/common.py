@@ -39,6 +39,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import __version__, a1
 from ..contract import LISTS_SHEET, META_SHEET
+from ..outputs import atomic_write
 from . import style
 
 # The house fonts and fills as openpyxl objects, for code that sets ``cell.font`` itself
@@ -70,10 +71,16 @@ def new_workbook(title: str) -> Workbook:
 
 
 def save(wb: Workbook, path: str | Path) -> Path:
-    """Save ``wb`` to ``path``, creating the folder if needed."""
+    """Save ``wb`` to ``path``, creating the folder if needed.
+
+    The workbook is written to a temporary file beside ``path`` and renamed
+    into place (:func:`lga_xl.outputs.atomic_write`): a crash or a full disk
+    leaves any file already at ``path`` as it was, never half a workbook.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    with atomic_write(path) as partial:
+        wb.save(partial)
     return path
 
 

@@ -46,7 +46,7 @@ from ..consolidated_data import Section, load_sections, section_map
 from ..rating import LABELS
 from . import style
 
-TITLE = "Consolidated apprenticeship returns"
+TITLE = "Consolidated apprenticeship returns"  # also its document title: how an import knows one it wrote
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_TEXT = 32_767
 HEADER_ROW = 2  # 0-based: a data sheet's title, the line saying what a row is, then its table

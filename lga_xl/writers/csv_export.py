@@ -18,6 +18,7 @@ import csv
 from pathlib import Path
 
 from ..consolidated_data import load_sections
+from ..outputs import atomic_write
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -34,8 +35,8 @@ def write_csv(folder: str | Path, db: str | Path) -> list[Path]:
     written = []
     for section in load_sections(db):
         path = folder / f"{section.name}.csv"
-        with path.open("w", newline="", encoding="utf-8-sig") as handle:  # BOM: Excel then reads UTF-8
-            writer = csv.writer(handle)
+        with atomic_write(path) as partial, partial.open("w", newline="", encoding="utf-8-sig") as handle:
+            writer = csv.writer(handle)  # the BOM (utf-8-sig) makes Excel read the file as UTF-8
             writer.writerow(section.columns)
             writer.writerows([safe_text(v) if isinstance(v, str) else v for v in row] for row in section.rows)
         written.append(path)

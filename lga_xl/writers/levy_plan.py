@@ -25,12 +25,9 @@ Example:
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import random
-import re
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from copy import copy
@@ -69,9 +66,9 @@ from ..contracts.levy_plan import (
     plan_start_of,
 )
 from ..formulas import excel_date, ratio, whole
-from ..reference import COUNCIL_ESTABLISHMENT_TYPES, EMPLOYER_COUNCIL, establishment_type
-from ..standards import SAMPLE_EXPORT_FILE, Standard, read_user_text, sample_export
-from ..text import squash
+from ..reference import EMPLOYER_COUNCIL, establishment_type
+from ..schools import SchoolEntry, SchoolsCsvError, load_schools_csv  # the CSV loader lives in lga_xl.schools
+from ..standards import SAMPLE_EXPORT_FILE, Standard, sample_export
 from . import common as c
 from . import style
 
@@ -176,21 +173,6 @@ INSTRUCTIONS = (
         ),
     ),
 )
-
-
-class SchoolsCsvError(ValueError):
-    """A schools CSV that cannot be used; the message names the file and its lines."""
-
-
-@dataclass(frozen=True)
-class SchoolEntry:
-    """A row of the Schools table; values are written as given (a type as its establishment type)."""
-
-    urn: int | str
-    name: str | None
-    type: str
-    pay_bill: Number | None = None
-    headcount: int | None = None
 
 
 @dataclass(frozen=True)
@@ -320,62 +302,6 @@ def new_levy_plan(
     c.add_metadata_sheet(wb, CONTRACT.kind, CONTRACT.version, {"tax_year": tax_year, "standards_source": source})
     wb.active = 0  # opens on the Instructions
     return c.save(wb, path)
-
-
-def load_schools_csv(path: str | Path) -> list[SchoolEntry]:
-    """Schools from a CSV with columns URN, School, Type, PayBill, Headcount.
-
-    Headers are matched ignoring case, spaces and underscores ("Pay bill"
-    is PayBill); PayBill and Headcount may be blank.  A type is any
-    establishment type of Get Information about Schools, written loosely
-    ("community", "VA", "PRU": :func:`lga_xl.reference.establishment_type`);
-    types outside the council's levy load, and the workbook flags them.
-
-    Raises:
-        SchoolsCsvError: a missing file or column, or bad rows, each named by
-            its CSV line.
-
-    Example:
-        >>> import tempfile, pathlib
-        >>> path = pathlib.Path(tempfile.mkdtemp()) / "schools.csv"
-        >>> _ = path.write_text("urn,school,type,pay bill,headcount\\n"
-        ...                     "100001,Ash Primary,community school,1250000,42\\n")
-        >>> load_schools_csv(path)[0]
-        SchoolEntry(urn=100001, name='Ash Primary', type='Community school', pay_bill=Decimal('1250000'), \
-headcount=42)
-    """
-    path = Path(path)
-    text = read_user_text(path, SchoolsCsvError, "save the list as CSV UTF-8")
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows or not any(cell.strip() for cell in rows[0]):
-        raise SchoolsCsvError(f"{path.name}: the file is empty; the first line must name the columns "
-                              "URN, School, Type, PayBill, Headcount")
-    header = [squash(cell) for cell in rows[0]]
-    columns = {name: header.index(squash(name)) for name in ("URN", "School", "Type", "PayBill", "Headcount")
-               if squash(name) in header}
-    missing = [name for name in ("URN", "School", "Type") if name not in columns]
-    if missing:
-        raise SchoolsCsvError(f"{path.name} line 1: missing column(s) {', '.join(missing)}; the columns are "
-                              f"URN, School, Type, PayBill, Headcount (found: {', '.join(rows[0])})")
-    schools, errors, seen = [], [], {}
-    for line, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        values = {name: (row[index].strip() if index < len(row) else "") for name, index in columns.items()}
-        try:
-            school = _school_from_csv(values)
-        except ValueError as exc:
-            errors.append(f"line {line}: {exc}")
-            continue
-        if school.urn in seen:
-            errors.append(f"line {line}: URN {school.urn} is listed twice (first on line {seen[school.urn]})")
-            continue
-        seen[school.urn] = line
-        schools.append(school)
-    if errors:
-        shown = errors[:20] + ([f"... and {len(errors) - 20} more"] if len(errors) > 20 else [])
-        raise SchoolsCsvError(f"{path.name}: {len(errors)} bad row(s):\n  " + "\n  ".join(shown))
-    return schools
 
 
 # Standards of the illustrative sample a plan is filled with: approved for delivery, banded by start date.
@@ -1400,33 +1326,3 @@ def _sample_figures_date() -> dt.date:
     """The day the shipped sample's figures come from (its ``figuresAsAt``)."""
     text = (resources.files("lga_xl") / "data" / SAMPLE_EXPORT_FILE).read_text(encoding="utf-8")
     return dt.date.fromisoformat(json.loads(text)["figuresAsAt"])
-
-
-# Private API: the schools CSV.
-
-
-def _school_from_csv(values: dict[str, str]) -> SchoolEntry:
-    urn_text = values["URN"].replace(" ", "")
-    if not re.fullmatch(r"\d{1,8}", urn_text):
-        raise ValueError(f"URN {values['URN']!r} is not a number like 100001")
-    name = values["School"]
-    if not name:
-        raise ValueError(f"URN {urn_text}: the school name is blank")
-    school_type = establishment_type(values["Type"])
-    if school_type is None:
-        raise ValueError(f"type {values['Type']!r} is not an establishment type of Get Information about Schools "
-                         f"(such as {', '.join(COUNCIL_ESTABLISHMENT_TYPES)})")
-    pay_bill = _csv_amount(values.get("PayBill", ""), f"URN {urn_text}: PayBill")
-    headcount = _csv_amount(values.get("Headcount", ""), f"URN {urn_text}: Headcount")
-    if headcount is not None and headcount != headcount.to_integral_value():
-        raise ValueError(f"URN {urn_text}: Headcount {values['Headcount']!r} is not a whole number")
-    return SchoolEntry(int(urn_text), name, school_type, pay_bill, None if headcount is None else int(headcount))
-
-
-def _csv_amount(text: str, what: str) -> Decimal | None:
-    try:
-        read = cells.number(text, minimum=0)
-    except cells.CellValueError as err:
-        problem = "must be 0 or more" if err.code == "negative-amount" else "is not a number"
-        raise ValueError(f"{what} {text!r} {problem}") from None
-    return None if read is None else read.value

@@ -1,0 +1,146 @@
+"""Damaged returns: every file gives a result or an issue, never a traceback or a dead process.
+
+Valid returns of every kind (each kind's sample return, as lga_xl writes it
+and as a spreadsheet program saves it, with shared strings) are damaged part
+by part (tests/support/damage.py) and read back in a child process with a
+time limit per file.  ``benchmarks/damaged_returns.py`` runs the same on
+thousands; this is a deterministic sample.  tests/data/damaged/ keeps
+returns that once escaped or killed the reader (cases.json says how).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lga_xl.issues import WorkbookError
+from lga_xl.kinds import KINDS
+from lga_xl.readers import read_workbook
+from lga_xl.readers.package import Package
+from tests.support.damage import MUTATIONS, Outcome, base_returns, damaged_returns, read_outcomes
+
+REPO = Path(__file__).resolve().parents[1]
+DAMAGED = REPO / "tests" / "data" / "damaged"
+CASES = json.loads((DAMAGED / "cases.json").read_text(encoding="utf-8"))
+LGA_XL = [sys.executable, "-m", "lga_xl.cli"]
+PER_BASE_AND_MUTATION = 4
+SECONDS_PER_FILE = 60  # a limit for a stuck reader, not a speed test: reading one takes milliseconds
+
+
+@pytest.fixture(scope="module")
+def bases(tmp_path_factory) -> list[Path]:
+    return base_returns(tmp_path_factory.mktemp("bases"))
+
+
+@pytest.fixture(scope="module")
+def damaged(bases, tmp_path_factory) -> dict[Path, object]:
+    count = len(bases) * len(MUTATIONS) * PER_BASE_AND_MUTATION
+    return dict(damaged_returns(bases, tmp_path_factory.mktemp("damaged"), count, seed=2026))
+
+
+def run(*args: object, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*LGA_XL, *map(str, args)], capture_output=True, cwd=REPO, timeout=600,
+                          env={**os.environ, **env})
+
+
+def test_the_sample_damages_every_kind_every_way(bases, damaged):
+    assert {path.stem.split("-", 1)[1] for path in damaged} == {base.stem for base in bases}
+    assert {what.mutation for what in damaged.values()} == set(MUTATIONS)
+    assert {base.stem for base in bases} >= set(KINDS)
+
+
+def test_every_damaged_return_reads_to_a_result_or_an_issue_of_its_file(damaged):
+    outcomes = read_outcomes(list(damaged), timeout=SECONDS_PER_FILE)
+    failures = {path.name: (outcome, damaged[path].describe()) for path, outcome in outcomes.items()
+                if not outcome.acceptable or outcome.detail == "internal-error"}
+    assert failures == {}
+    # The damage is real: a good share of the files are refused, and those that are read still say what is odd.
+    refused = sum(1 for outcome in outcomes.values() if outcome.status == "workbook-error")
+    assert len(damaged) * 0.2 < refused < len(damaged)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_a_return_that_once_escaped_or_killed_the_reader_is_an_issue_naming_its_part(name):
+    case = CASES[name]
+    (outcome,) = read_outcomes([DAMAGED / name], timeout=SECONDS_PER_FILE).values()
+    assert outcome == Outcome("workbook-error", case["code"]), case["before"]
+    with pytest.raises(WorkbookError) as caught:
+        read_workbook(DAMAGED / name)
+    assert case["part"] in caught.value.issue.message or caught.value.issue.code == "too-large"
+
+
+def test_a_panic_in_the_reading_library_is_an_issue_not_an_escape(monkeypatch):
+    # Without the range check, calamine really panics on a reversed table range (a BaseException).
+    monkeypatch.setattr(Package, "_table_bounds", lambda self, name, table: (3, 0, 86, 5))
+    with pytest.raises(WorkbookError) as caught:
+        read_workbook(DAMAGED / "table_ref_reversed.xlsx")
+    issue = caught.value.issue
+    assert issue.code == "corrupt-file" and "xl/tables/table1.xml" in issue.message
+    assert "PanicException" in issue.message  # the library's words, kept for a bug report
+
+
+@pytest.mark.parametrize("command", ["validate", "read"])
+def test_validate_and_read_of_damaged_returns_print_a_result_per_file_in_utf8_never_a_traceback(command, damaged):
+    files = sorted(DAMAGED.glob("*.xlsx")) + sorted(damaged)[:40]
+    result = run(command, "--json", *files, PYTHONIOENCODING="cp1252")
+    assert result.returncode == 1, result.stderr.decode("utf-8", "replace")
+    assert b"Traceback" not in result.stderr and result.stderr == b""
+    text = result.stdout.decode("utf-8")  # valid UTF-8 whatever the console's encoding
+    documents = [json.loads(line) for line in text.splitlines()] if command == "validate" else json.loads(text)
+    assert [document["file"] for document in documents] == [str(path) for path in files]
+    assert {CASES[Path(d["file"]).name]["code"] for d in documents if Path(d["file"]).parent == DAMAGED} == \
+        {issue["code"] for d in documents if Path(d["file"]).parent == DAMAGED for issue in d["issues"]}
+
+
+@pytest.mark.parametrize("name", ["table_ref_whole_sheet.xlsx", "table_ref_reversed.xlsx", "shared_strings_count.xlsx",
+                                  "cells_without_address.xlsx", "sheet_part_deleted.xlsx", "invalid_utf8.xlsx"])
+def test_an_import_of_three_files_one_damaged_imports_the_other_two(name, bases, tmp_path):
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    good = [bases[0], bases[-1]]  # a self-assessment and a levy plan (the other bases are the same returns)
+    for base in good:
+        (folder / base.name).write_bytes(base.read_bytes())
+    (folder / name).write_bytes((DAMAGED / name).read_bytes())
+    result = run("import", folder, "--db", tmp_path / "r.sqlite", "--out", tmp_path / "c.xlsx")
+    output = result.stdout.decode("utf-8")
+    assert result.returncode == 1, output + result.stderr.decode("utf-8", "replace")
+    assert "2 returns added" in output and "1 rejected" in output and f"rejected {folder / name}" in output
+    with sqlite3.connect(tmp_path / "r.sqlite") as db:
+        rows = db.execute("SELECT file_name, status FROM returns ORDER BY file_name").fetchall()
+    assert sorted(rows) == sorted([(good[0].name, "imported"), (good[1].name, "imported"), (name, "rejected")])
+
+
+def test_a_reader_that_dies_on_a_file_costs_that_file_alone(bases, tmp_path):
+    # A file that kills the reading process outright (as calamine did before its sizes were checked): the
+    # reader is made to abort on any file named *crash*, in the command's process and its workers alike.
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "import os\n"
+        "import lga_xl.readers as readers\n"
+        "real = readers.open_package\n"
+        "def open_package(path, display=None):\n"
+        "    if 'crash' in str(path):\n"
+        "        os.abort()\n"
+        "    return real(path, display)\n"
+        "readers.open_package = open_package\n", encoding="utf-8")
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    for name, base in (("a.xlsx", bases[0]), ("crash.xlsx", bases[0]), ("z.xlsx", bases[2])):
+        (folder / name).write_bytes(base.read_bytes())
+    env = {"PYTHONPATH": os.pathsep.join([str(hook), str(REPO)])}
+    result = run("validate", "--json", folder, **env)
+    assert result.returncode == 1
+    documents = {Path(d["file"]).name: d for d in map(json.loads, result.stdout.decode("utf-8").splitlines())}
+    assert documents["a.xlsx"]["readable"] and documents["z.xlsx"]["readable"]
+    assert [issue["code"] for issue in documents["crash.xlsx"]["issues"]] == ["internal-error"]
+    result = run("import", folder, "--db", tmp_path / "r.sqlite", "--no-workbook", **env)
+    output = result.stdout.decode("utf-8")
+    assert result.returncode == 1 and "2 returns added" in output and "1 rejected" in output
+    assert "internal-error" in output and "crash.xlsx" in output
