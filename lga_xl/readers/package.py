@@ -178,7 +178,6 @@ class Package:
         self.contract: Contract | None = None
         self._grids: dict[str, list[list[Any]]] = {}
         self._tables: dict[str, TableData] = {}
-        self._extents_checked = False
         self._check_shared_strings()
         self._book = self._calamine(
             lambda: python_calamine.CalamineWorkbook.from_path(str(path)))
@@ -401,7 +400,7 @@ class Package:
             if sheet not in self.sheet_names:
                 raise self._fatal("missing-sheet", f"the sheet {sheet!r} is missing (renamed or deleted?)", sheet)
             part = self._sheet_part(sheet)
-            self._check_extents()
+            self._check_extent(part, sheet)
             self._grids[sheet] = self._calamine(
                 lambda: self._book.get_sheet_by_name(sheet).to_python(skip_empty_area=False), (part,), sheet)
         return self._grids[sheet]
@@ -525,35 +524,28 @@ class Package:
         payload = repr((self.meta.get("kind"), named, rows))
         return hashlib.sha256(payload.encode()).hexdigest()
 
-    def _check_extents(self) -> None:
-        """Refuse a workbook with a sheet whose dense grid would not fit in memory.
+    def _check_extent(self, part: str, sheet: str) -> None:
+        """Refuse a sheet whose dense grid would not fit in memory, before calamine loads it.
 
         calamine holds a sheet as a grid from A1 to its last cell and aborts
-        the whole process when that cannot be allocated, so this runs before
-        any sheet is loaded: one value at XFD1048576 would take 400 GB.  Every
-        worksheet part is checked, listed by the workbook or not.
+        the whole process when that cannot be allocated: one value at
+        XFD1048576 would take 400 GB.  Only sheets that are read are checked;
+        calamine loads no other.
         """
-        if self._extents_checked:
-            return
-        names = {part: sheet for sheet, part in self._sheet_parts.items()}
-        for part in sorted(n for n in self._zip.NameToInfo if n.startswith("xl/worksheets/") and n.endswith(".xml")):
-            names.setdefault(part, None)
-        for part, sheet in names.items():
-            data = self._read_part(part)
-            try:
-                rows, columns = sheet_extent(data)
-            except ValueError as exc:
-                raise self._damaged(part, f"it holds {exc}, which is not one", sheet) from None
-            # The dimension calamine reads too: a version that reserved room by it must not be able to abort.
-            declared_rows, declared_columns = _dimension_extent(data)
-            if max(rows * columns, declared_rows * declared_columns) > MAX_SHEET_CELLS:
-                last = a1.cell(rows, columns - 1) if rows * columns > MAX_SHEET_CELLS else \
-                    a1.cell(declared_rows, declared_columns - 1)
-                raise self._fatal(
-                    "too-large",
-                    f"the sheet uses cells up to {last}, over {MAX_SHEET_CELLS:,} cells; "
-                    "clear the cells far from the table and save again", sheet)
-        self._extents_checked = True
+        data = self._read_part(part)
+        try:
+            rows, columns = sheet_extent(data)
+        except ValueError as exc:
+            raise self._damaged(part, f"it holds {exc}, which is not one", sheet) from None
+        # The dimension calamine reads too: a version that reserved room by it must not be able to abort.
+        declared_rows, declared_columns = _dimension_extent(data)
+        if max(rows * columns, declared_rows * declared_columns) > MAX_SHEET_CELLS:
+            last = a1.cell(rows, columns - 1) if rows * columns > MAX_SHEET_CELLS else \
+                a1.cell(declared_rows, declared_columns - 1)
+            raise self._fatal(
+                "too-large",
+                f"the sheet uses cells up to {last}, over {MAX_SHEET_CELLS:,} cells; "
+                "clear the cells far from the table and save again", sheet)
 
 
 def open_package(path: str | Path, display: str | None = None) -> Package:

@@ -42,7 +42,7 @@ from ..rating import (
     rate,
 )
 from ..reference import ASSESSMENT_TYPES, ORG_TYPES, REGIONS, match_region
-from .base import Named, Reading
+from .base import Named, Reading, TableRows
 from .fields import Collector
 from .package import Package, Place, open_package
 
@@ -71,8 +71,8 @@ def read_self_assessment_package(pkg: Package, contract: Contract) -> SelfAssess
         )) from None
     reading = Reading(pkg, contract)
     cover = _read_cover(reading)
-    answers, places, invalid = _read_elements(reading, model)
-    strands = _rate_strands(reading, model, answers, places, invalid)
+    answers, statuses, invalid = _read_elements(reading, model)
+    strands = _rate_strands(reading, model, answers, statuses, invalid)
     return SelfAssessment(
         file=pkg.display,
         template_version=contract.version,
@@ -110,52 +110,72 @@ def _read_cover(reading: Reading) -> dict[str, Any]:
     }
 
 
-def _read_elements(reading: Reading, model: Edition) -> tuple[list[ElementAnswer], dict[str, Place], set[str]]:
-    """The answers in model order, where each element's status is, and the elements whose status is unknown."""
+class _StatusCells:
+    """Where each element's status is: its row, made a :class:`Place` only when an issue needs one."""
+
+    def __init__(self, table: TableRows):
+        self._table = table
+        self.rows: dict[str, int] = {}  # element ID -> 0-based data row
+
+    def place(self, element_id: str) -> Place:
+        return self._table.data.place(self.rows[element_id], self._table.positions["status"])
+
+
+def _read_elements(reading: Reading, model: Edition) -> tuple[list[ElementAnswer], _StatusCells, set[str]]:
+    """The answers in model order, where each element's status is, and the elements whose status is unknown.
+
+    The rows are read by column position, the hot loop of a bulk import; a
+    row's cells become places only for its issues.
+    """
     table = reading.table("Elements", required=("id", "status"))
     found = reading.found
+    data, at = table.data, table.positions
+    id_at, status_at, evidence_at = at["id"], at["status"], at.get("evidence")
+    shown_at = [(key, at[key]) for key in ("strand", "level") if key in at]
+    status_letter, first_row = data.letters[status_at], data.first_row
     answers: dict[str, ElementAnswer] = {}
-    places: dict[str, Place] = {}
+    statuses = _StatusCells(table)
     invalid: set[str] = set()  # elements with an unknown status: errors already, so not "unanswered"
-    for row in table:
-        element_id = row.text("id")
+    for index, values in enumerate(data.rows):
+        element_id = cells.text(values[id_at])
         if element_id is None:
-            if any(cells.text(row.get(key)) for key in table.positions):
-                found.add("unknown-element", "a row with no element ID; give it back its ID", row.place("id"))
+            if any(cells.text(values[position]) for position in at.values()):
+                found.add("unknown-element", "a row with no element ID; give it back its ID",
+                          data.place(index, id_at))
             continue
         element = model.element(element_id) if model.has_element(element_id) else None
         if element is None or not element.scored:
             found.add("unknown-element", f"{element_id!r} is not a scored element of the {model.edition} model",
-                      row.place("id"))
+                      data.place(index, id_at))
             continue
         if element_id in answers:
             found.add("duplicate-element", f"{element_id} appears more than once; the first row was used",
-                      row.place("id"))
+                      data.place(index, id_at))
             continue
-        for key, expected in (("strand", element.strand), ("level", element.level)):
-            shown = row.get(key)
-            if key in table.positions and shown != expected and cells.text(shown) != expected:
+        for key, position in shown_at:
+            expected, shown = getattr(element, key), values[position]
+            if shown != expected and cells.text(shown) != expected:
                 found.add("element-moved", f"{element_id} belongs to {expected!r}, but the row says "
-                          f"{cells.text(shown)!r}", row.place(key))
-        status_place = places[element_id] = row.place("status")
-        raw = row.get("status")
+                          f"{cells.text(shown)!r}", data.place(index, position))
+        statuses.rows[element_id] = index
+        raw = values[status_at]
         try:
-            parsed = parse_status(raw)
+            parsed = parse_status(None if raw == "" else raw)
         except StatusError:  # the value as the officer typed it: 1, not 1.0
             found.add("unknown-status", f"{element_id}: {cells.shown(raw)} is not a status; use Achieved, In "
-                      "progress, Not started or Not applicable", status_place)
+                      "progress, Not started or Not applicable", statuses.place(element_id))
             parsed = None
             invalid.add(element_id)
         if parsed is not None and parsed.normalised:
             found.add("value-normalised", f"{element_id}: status {raw!r} read as {parsed.status.value!r}; "
-                      "pick it from the dropdown so the workbook counts it too", status_place)
+                      "pick it from the dropdown so the workbook counts it too", statuses.place(element_id))
         answers[element_id] = ElementAnswer(
             id=element_id,
             strand=element.strand,
             level=element.level,
             status=parsed.status.value if parsed and parsed.status else None,
-            evidence=row.text("evidence"),
-            cell=status_place.cell,
+            evidence=cells.text(values[evidence_at]) if evidence_at is not None else None,
+            cell=f"{status_letter}{first_row + index}",
         )
 
     ordered = []
@@ -165,11 +185,11 @@ def _read_elements(reading: Reading, model: Edition) -> tuple[list[ElementAnswer
         else:
             found.add("missing-element", f"{element.id} ({element.strand}, {element.level}) is missing from the "
                       "Elements table; it counts as not answered", Place(table.sheet, table="Elements"))
-    return ordered, places, invalid
+    return ordered, statuses, invalid
 
 
 def _rate_strands(reading: Reading, model: Edition, answers: list[ElementAnswer],
-                  places: dict[str, Place], invalid: set[str]) -> list[StrandRating]:
+                  statuses: _StatusCells, invalid: set[str]) -> list[StrandRating]:
     # Tally statuses per strand and level in one pass; elements missing from
     # the table count as unanswered, as the workbook's COUNTIFS would see them.
     tally: dict[tuple[str, str], Counter] = {(e.strand, e.level): Counter() for e in model.scored_elements}
@@ -191,7 +211,7 @@ def _rate_strands(reading: Reading, model: Edition, answers: list[ElementAnswer]
         typed = [sum(1 for r in by_strand[strand] if r.level == c.level and r.id in invalid) for c in levels]
         rating = rate([LevelCount(c.applicable, c.achieved, c.elements - c.unanswered + extra)
                        for c, extra in zip(levels, typed)])
-        _check_levels(strand, by_strand[strand], levels, places, invalid, found)
+        _check_levels(strand, by_strand[strand], levels, statuses, invalid, found)
         target = _read_target(strand, shown.get(strand, {}).get("target", Named()), rating.score, found)
         _compare_cached(strand, shown.get(strand, {}), rating, UNRATED_SHOWN[reading.contract.version], found)
         target_score = label_score(target) if target else None
@@ -220,18 +240,21 @@ def _level_counts(level: str, statuses: Counter) -> LevelCounts:
     )
 
 
-def _check_levels(strand: str, rows: list[ElementAnswer], levels: list[LevelCounts], places: dict[str, Place],
+def _check_levels(strand: str, rows: list[ElementAnswer], levels: list[LevelCounts], statuses: _StatusCells,
                   invalid: set[str], found: Collector) -> None:
     blank = [r for r in rows if r.status is None and r.id not in invalid]
     if blank:
         ids = ", ".join(r.id for r in blank[:8]) + (", ..." if len(blank) > 8 else "")
-        found.add("unanswered", f"{strand}: {len(blank)} element(s) have no status yet ({ids})", places[blank[0].id])
-    first_place = {lv: next((places[r.id] for r in rows if r.level == lv), Place()) for lv in SCORED_LEVELS}
+        found.add("unanswered", f"{strand}: {len(blank)} element(s) have no status yet ({ids})", statuses.place(blank[0].id))
+
+    def first_place(level: str) -> Place:
+        return next((statuses.place(r.id) for r in rows if r.level == level), Place())
+
     for counts in levels:
         if counts.elements and counts.applicable == 0:
             found.add("level-all-not-applicable",
                       f"{strand}, {counts.level}: every element is Not applicable, so the level cannot be assessed",
-                      first_place[counts.level])
+                      first_place(counts.level))
     complete = [c.applicable >= 1 and c.achieved == c.applicable for c in levels]
     for lower in range(len(levels)):
         if not complete[lower] and any(complete[lower + 1:]) and levels[lower].applicable:
@@ -240,7 +263,7 @@ def _check_levels(strand: str, rows: list[ElementAnswer], levels: list[LevelCoun
                         and r.status not in (Status.ACHIEVED.value, Status.NOT_APPLICABLE.value)]
             found.add("lower-level-incomplete",
                       f"{strand}: {higher} is complete but {levels[lower].level} still has open elements "
-                      f"({', '.join(open_ids)})", first_place[levels[lower].level])
+                      f"({', '.join(open_ids)})", first_place(levels[lower].level))
 
 
 def _shown_ratings(reading: Reading) -> dict[str, dict[str, Named]]:
