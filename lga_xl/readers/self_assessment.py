@@ -245,7 +245,8 @@ def _check_levels(strand: str, rows: list[ElementAnswer], levels: list[LevelCoun
     blank = [r for r in rows if r.status is None and r.id not in invalid]
     if blank:
         ids = ", ".join(r.id for r in blank[:8]) + (", ..." if len(blank) > 8 else "")
-        found.add("unanswered", f"{strand}: {len(blank)} element(s) have no status yet ({ids})", statuses.place(blank[0].id))
+        found.add("unanswered", f"{strand}: {len(blank)} element(s) have no status yet ({ids})",
+                  statuses.place(blank[0].id))
 
     def first_place(level: str) -> Place:
         return next((statuses.place(r.id) for r in rows if r.level == level), Place())

@@ -66,11 +66,13 @@ from ..contracts.levy_plan import (
     plan_start_of,
 )
 from ..formulas import excel_date, ratio, whole
+from ..readers.levy_plan import read_levy_plan_package
 from ..reference import EMPLOYER_COUNCIL, establishment_type
 from ..schools import SchoolEntry, SchoolsCsvError, load_schools_csv  # the CSV loader lives in lga_xl.schools
 from ..standards import SAMPLE_EXPORT_FILE, Standard, sample_export
 from . import common as c
 from . import style
+from .readback import UnsavedPackage
 
 __all__ = [
     "SchoolEntry",
@@ -95,6 +97,8 @@ _INPUT_SAMPLES = {"money": _LARGE_MONEY, "date": dt.date(2026, 12, 30), "month":
                   "whole": 999_999}
 # Widths (characters) of the costed tables' text columns: a school, a standard as its dropdown shows it.
 _TEXT_WIDTHS = {"school": 26, "type": 11, "recipient": 28, "standard": 36, "title": 24}
+# The Forecast columns the chart draws, month by month.
+_CHARTED = ("funds_in", "transfers_out", "training_from_levy", "expired", "balance")
 
 
 def _day(day: dt.date) -> str:
@@ -300,6 +304,7 @@ def new_levy_plan(
     _standards_sheet(wb, standards, source, banner)
     c.add_lists_sheet(wb, CONTRACT.lists)
     c.add_metadata_sheet(wb, CONTRACT.kind, CONTRACT.version, {"tax_year": tax_year, "standards_source": source})
+    _cache_forecast_chart(wb)
     wb.active = 0  # opens on the Instructions
     return c.save(wb, path)
 
@@ -776,10 +781,12 @@ def _write_rows(ws: Worksheet, table: Table, entries: Sequence[Mapping[str, obje
 
 
 def _formula(ws: Worksheet, ref: str, formula: str, number_format: str | None, *, visible: bool = True) -> None:
-    """A calculated cell: green when it shows, unstyled in a hidden working column."""
+    """A calculated cell: green when it shows; in a hidden working column unfilled, in its number format."""
     ws[ref] = formula
     if visible:
         _apply(ws[ref], style.CALCULATED, number_format)
+    elif number_format:
+        _apply(ws[ref], style.BODY, number_format)
 
 
 def _blank_when_empty(table: Table, r: int, formula: str) -> str:
@@ -1129,7 +1136,7 @@ def _forecast_table(ws: Worksheet) -> None:
 def _forecast_chart(ws: Worksheet) -> None:
     """Straight lines of the money that moves through the account, above the monthly table."""
     chart = LineChart()
-    for key in ("funds_in", "transfers_out", "training_from_levy", "expired", "balance"):
+    for key in _CHARTED:
         column = FORECAST.first_column + FORECAST.index(key) + 1
         chart.add_data(Reference(ws, min_col=column, min_row=FORECAST.header_row, max_row=FORECAST.last_row()),
                        titles_from_data=True)
@@ -1142,6 +1149,19 @@ def _forecast_chart(ws: Worksheet) -> None:
     last = style.place_chart_below(ws, chart, YEARS.last_row())
     if last >= FORECAST.header_row:
         raise AssertionError(f"the chart (to row {last}) runs into the Forecast table (row {FORECAST.header_row})")
+
+
+def _cache_forecast_chart(wb: Workbook) -> None:
+    """The chart's data as the Forecast's formulas will give it, so that file previews draw it.
+
+    The figures are the reader's: it recomputes this very workbook from what
+    was typed in it, as it recomputes a returned plan.
+    """
+    plan = read_levy_plan_package(UnsavedPackage(wb), CONTRACT)
+    known = {f"{FORECAST.sheet}!{FORECAST.cell(key, month.row)}": getattr(month, key)
+             for month in plan.forecast for key in ("month", *_CHARTED)}
+    (chart,) = wb[FORECAST.sheet]._charts
+    style.cache_chart_data(chart, wb, known)
 
 
 def _expiring_rows(expiring: Mapping[dt.date, Number] | Sequence[tuple[object, object]]) -> list[dict[str, object]]:

@@ -37,7 +37,7 @@ from openpyxl.styles import PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .. import cells
+from .. import a1, cells
 from ..contract import Table
 from ..contracts.role_map import (
     CHECK_DUPLICATE,
@@ -559,13 +559,17 @@ def _roles_sheet(wb: Workbook, org_name: str | None, region: str | None, roles: 
         table.letter("check"): max(CHECK_DUPLICATE, longest_note, key=len)},
         caps={table.letter("job_title"): 26, table.letter("service"): 20, table.letter("suggested"): 50,
               table.letter("title"): 26, table.letter("route"): 16, table.letter("check"): 24})
+    # The cover's labels sit in the table's first column, above the rows the fit measured.
+    style.widen_column(ws, a1.column_letter(COVER.label_column), [name.label for name in COVER.names], bold=True)
     for column in table.columns:
         if column.hidden:
             ws.column_dimensions[table.letter(column.key)].hidden = True
     style.fit_rows(ws, 2, last)
     _fit_worked_out(ws, roles, by_reference, fits)
     ws.freeze_panes = table.cell("service", first)
-    style.set_up_printing(ws, title=WORKBOOK_TITLE, repeat_rows=(table.header_row, table.header_row))
+    # The print area ends at the last column that shows: the hidden workings to its right never print.
+    style.set_up_printing(ws, title=WORKBOOK_TITLE, repeat_rows=(table.header_row, table.header_row),
+                          area=f"A1:{table.letter(visible[-1])}{last}")
     c.protect(ws)
     return figures
 

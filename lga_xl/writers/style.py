@@ -91,6 +91,7 @@ DATE = "dd/mm/yyyy"
 MONTH = "mmm yyyy"
 COUNT = "#,##0"
 SCORE = "0.0"
+RATIO = "0.00"  # a ratio as a share: 0.10 is 1 in 10
 
 # The table style: none. Every look comes from the cells' own formats, so that Excel and
 # LibreOffice (which does not draw table styles) print the same thing.
@@ -307,7 +308,7 @@ _FORMATTERS: dict[str | None, Callable[[float], str]] = {
     COUNT: lambda v: f"{v:,.0f}",
     SCORE: lambda v: f"{v:.1f}",
     "0": lambda v: f"{v:.0f}",
-    "0.00": lambda v: f"{v:.2f}",
+    RATIO: lambda v: f"{v:.2f}",
     "#,##0.00": lambda v: f"{v:,.2f}",
     "0%": lambda v: f"{v * 100:.0f}%",
 }
@@ -720,6 +721,23 @@ def fit_columns(
     return fits
 
 
+def widen_column(ws: Worksheet, letter: str, texts: Iterable[str], *, bold: bool = False) -> None:
+    """Widen a column, if need be, so that ``texts`` show whole: labels above a table, say, which a fit of the
+    table's rows does not measure.
+
+    Example:
+        >>> from openpyxl import Workbook
+        >>> ws = Workbook().active
+        >>> ws.column_dimensions["A"].width = 8
+        >>> widen_column(ws, "A", ["Standards list"], bold=True)
+        >>> ws.column_dimensions["A"].width > 8
+        True
+    """
+    fit = fit_column(list(texts), bold=bold)
+    if fit.width > _display_width(ws.column_dimensions[letter].width):
+        ws.column_dimensions[letter].width = _stored_width(fit.width)
+
+
 def fit_rows(ws: Worksheet, first_row: int = 1, last_row: int | None = None) -> None:
     """Set the height of each row whose text is larger than the body font or wraps onto more lines.
 
@@ -1082,15 +1100,18 @@ def cache_chart_data(chart: object, wb: Workbook, known: Mapping[str, object] | 
     for series in chart.series:
         if series.tx is not None and series.tx.strRef is not None:
             series.tx.strRef.strCache = _str_data(values(series.tx.strRef.f))
-        if series.val is not None and series.val.numRef is not None:
-            series.val.numRef.numCache = _num_data(values(series.val.numRef.f))
-        category = series.cat
-        if category is not None and category.numRef is not None:
-            points = values(category.numRef.f)
-            if any(isinstance(point, str) for point in points):
-                series.cat = AxDataSource(strRef=StrRef(f=category.numRef.f, strCache=_str_data(points)))
-            else:
-                category.numRef.numCache = _num_data(points)
+        for data in (series.val, series.yVal):  # a bar or line chart's values; a scatter chart's y values
+            if data is not None and data.numRef is not None:
+                data.numRef.numCache = _num_data(values(data.numRef.f))
+        for axis in ("cat", "xVal"):  # its categories; a scatter chart's x values
+            category = getattr(series, axis)
+            if category is not None and category.numRef is not None:
+                points = values(category.numRef.f)
+                if any(isinstance(point, str) for point in points):
+                    setattr(series, axis, AxDataSource(strRef=StrRef(f=category.numRef.f,
+                                                                     strCache=_str_data(points))))
+                else:
+                    category.numRef.numCache = _num_data(points)
 
 
 def _num_data(points: Sequence[object]) -> NumData:

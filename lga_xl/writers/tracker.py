@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from copy import copy
 from dataclasses import dataclass, replace
@@ -57,8 +58,12 @@ from ..contracts.tracker import (
     UNIT_FORMATS,
     VALUES_USABLE,
 )
+from ..formulas import excel_date
+from ..models import TrackerActual, TrackerTarget
+from ..readers.tracker import read_tracker_package
 from . import common as c
 from . import style
+from .readback import UnsavedPackage
 
 __all__ = ["PublicSectorYear", "new_tracker"]
 
@@ -214,6 +219,7 @@ def new_tracker(
     }, targets, sizes, chart_rows)
     c.add_lists_sheet(wb, CONTRACT.lists)
     c.add_metadata_sheet(wb, CONTRACT.kind, CONTRACT.version, {"example": example or ""})
+    _cache_charts(wb, targets, sizes["Targets"])
     wb.active = 0  # open on the Instructions sheet
     return c.save(wb, path)
 
@@ -541,16 +547,21 @@ class _ChartRow:
     edge_values: str
 
 
+_CHART_HEADS = ("ID", "Actuals", "Anchor date", "Anchor value", *(f"Date {i}" for i in range(1, CHART_POINTS + 1)),
+                *(f"Value {i}" for i in range(1, CHART_POINTS + 1)), "Line start", "Line end", "Line at start",
+                "Line at end", "Edge start", "Edge end", "Edge at start", "Edge at end")
+_CHART_COLUMNS = {head: a1.column_letter(i) for i, head in enumerate(_CHART_HEADS)}
+_NO_DATE = dt.date(2000, 1, 1)  # the anchor of a chart with nothing to draw and no reporting date
+# A chart with nothing to draw spans a year of its date axis around its anchor.
+_EMPTY_AXIS_BEFORE, _EMPTY_AXIS_AFTER = dt.timedelta(days=182), dt.timedelta(days=183)
+
+
 def _chart_data_sheet(ws: Worksheet, rows: int) -> list[_ChartRow]:
     ws.sheet_state = "hidden"
-    heads = ["ID", "Actuals", "Anchor date", "Anchor value",
-             *(f"Date {i}" for i in range(1, CHART_POINTS + 1)), *(f"Value {i}" for i in range(1, CHART_POINTS + 1)),
-             "Line start", "Line end", "Line at start", "Line at end", "Edge start", "Edge end", "Edge at start",
-             "Edge at end"]
-    for col, head in enumerate(heads, start=1):
+    for col, head in enumerate(_CHART_HEADS, start=1):
         c.set_text(ws.cell(row=1, column=col), head)
     ids, dates, values = (ACTUALS.structured(key) for key in ("target_id", "counted_date", "counted_value"))
-    col = {head: a1.column_letter(i) for i, head in enumerate(heads)}
+    col = _CHART_COLUMNS
     made = []
     for index in range(rows):
         r = index + 2
@@ -562,7 +573,7 @@ def _chart_data_sheet(ws: Worksheet, rows: int) -> list[_ChartRow]:
         ws[cell["ID"]] = f'=IF({t["id"]}="","",{t["id"]})'
         ws[n] = f"={t['actual_count']}"
         ws[cell["Anchor date"]] = (f"=IF({usable},ROUNDDOWN({t['baseline_date']},0),IF({n}>0,{t['latest_date']},"
-                                   f"IF(ISNUMBER(ReportingDate),ROUNDDOWN(ReportingDate,0),DATE(2000,1,1))))")
+                                   f"IF(ISNUMBER(ReportingDate),ROUNDDOWN(ReportingDate,0),{excel_date(_NO_DATE)})))")
         ws[cell["Anchor value"]] = f"=IF({usable},{t['baseline']},IF({n}>0,{t['latest']},0))"
         anchor_date, anchor_value = cell["Anchor date"], cell["Anchor value"]
         for i in range(1, CHART_POINTS + 1):
@@ -581,8 +592,9 @@ def _chart_data_sheet(ws: Worksheet, rows: int) -> list[_ChartRow]:
         ws[cell["Line at end"]] = f"=IF({usable},{t['target']},{anchor_value})"
         # Nothing to draw (no usable figures, no actuals): the edge spans a year along the axis at 0, so the
         # empty chart still has a sensible date axis.
-        ws[cell["Edge start"]] = f"=IF(OR({usable},{n}>0),{cell['Line start']},{anchor_date}-182)"
-        ws[cell["Edge end"]] = f"=IF(OR({usable},{n}>0),{cell['Line end']},{anchor_date}+183)"
+        ws[cell["Edge start"]] = (f"=IF(OR({usable},{n}>0),{cell['Line start']},"
+                                  f"{anchor_date}-{_EMPTY_AXIS_BEFORE.days})")
+        ws[cell["Edge end"]] = f"=IF(OR({usable},{n}>0),{cell['Line end']},{anchor_date}+{_EMPTY_AXIS_AFTER.days})"
         ws[cell["Edge at start"]] = f"=IF({usable},{t['baseline']}-{sign}*{band},{anchor_value})"
         ws[cell["Edge at end"]] = f"=IF({usable},{t['target']}-{sign}*{band},{anchor_value})"
         spans = [f"{col[first]}{r}:{col[last]}{r}" for first, last in (
@@ -591,6 +603,71 @@ def _chart_data_sheet(ws: Worksheet, rows: int) -> list[_ChartRow]:
         made.append(_ChartRow(r, *spans))
     c.protect(ws)
     return made
+
+
+def _cache_charts(wb: Workbook, targets: Sequence[rules.Target], rows: int) -> None:
+    """Each chart's data as the Chart data sheet's formulas will give it, so that file previews draw the charts.
+
+    Which actuals count, each target's latest and whether its figures can be
+    used are the reader's: it recomputes this very workbook from what was
+    typed in it, as it recomputes a returned tracker.
+    """
+    tracker = read_tracker_package(UnsavedPackage(wb), CONTRACT)
+    by_row = {target.row: target for target in tracker.targets}
+    counted: dict[str, list[TrackerActual]] = defaultdict(list)
+    for actual in tracker.actuals:
+        if actual.counted:  # so it names a target: the ID compared as Excel compares text, ignoring case
+            counted[actual.target_id.casefold()].append(actual)
+    known: dict[str, object] = {}
+    for index in range(rows):
+        target = by_row.get(TARGETS.first_row + index)
+        own = counted.get(target.id.casefold(), []) if target is not None and target.id else []
+        amber = targets[index].amber_within if index < len(targets) else None
+        shown = _chart_row(target, own, amber, tracker.reporting_date)
+        known.update({f"Chart data!{_CHART_COLUMNS[head]}{index + 2}": value for head, value in shown.items()})
+    for chart in wb[MONITORING.sheet]._charts:
+        style.cache_chart_data(chart, wb, known)
+
+
+def _chart_row(target: TrackerTarget | None, actuals: Sequence[TrackerActual], amber_within: object,
+               reporting_date: dt.date | None) -> dict[str, object]:
+    """What the drawn cells of a target's Chart data row show: its formulas, in Python."""
+    # FIGURES_USABLE fails exactly when the RAG is Not set (a target without figures, or with dates out of order).
+    usable = target is not None and target.rag != rules.NOT_SET
+    count = target.actuals if target is not None else 0
+    if usable:
+        anchor = (target.baseline_date, target.baseline)
+    elif count:
+        anchor = (target.latest_date, target.latest)
+    else:
+        anchor = (reporting_date or _NO_DATE, 0)
+    newest_first = sorted(actuals, key=lambda actual: actual.date, reverse=True)[:min(count, CHART_POINTS)]
+    points = [(actual.date, actual.value) for actual in newest_first]
+    points += [anchor] * (CHART_POINTS - len(points))
+    line_end = (target.target_date, target.target) if usable else anchor
+    shown: dict[str, object] = {
+        **{f"Date {i}": day for i, (day, _) in enumerate(points, start=1)},
+        **{f"Value {i}": value for i, (_, value) in enumerate(points, start=1)},
+        "Line start": anchor[0], "Line end": line_end[0], "Line at start": anchor[1], "Line at end": line_end[1],
+    }
+    if usable:
+        baseline, goal = float(target.baseline), float(target.target)
+        sign = 1 if goal > baseline else -1 if goal < baseline else -1 if target.direction == rules.DECREASE else 1
+        amber = float(amber_within) if _is_number(amber_within) and 0 <= amber_within <= 1 else float(
+            rules.DEFAULT_AMBER_WITHIN)  # AMBER_USED
+        band = amber * abs(goal - baseline)
+        return shown | {"Edge start": anchor[0], "Edge end": line_end[0], "Edge at start": baseline - sign * band,
+                        "Edge at end": goal - sign * band}
+    if count:
+        return shown | {"Edge start": anchor[0], "Edge end": anchor[0], "Edge at start": anchor[1],
+                        "Edge at end": anchor[1]}
+    return shown | {"Edge start": anchor[0] - _EMPTY_AXIS_BEFORE, "Edge end": anchor[0] + _EMPTY_AXIS_AFTER,
+                    "Edge at start": 0, "Edge at end": 0}
+
+
+def _is_number(value: object) -> bool:
+    """ISNUMBER of a cell written with ``value``: a number, not text or TRUE/FALSE."""
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
 def _monitoring_sheet(wb: Workbook, ws: Worksheet, values: Mapping[str, object], targets: Sequence[rules.Target],

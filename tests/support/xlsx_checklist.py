@@ -88,7 +88,7 @@ FUNCTION_CALL = re.compile(r"(?<![\w.])([A-Za-z_][\w.]*)\(")
 
 # The number formats of the house style; anything else is a format of its own (a fourth percentage style...).
 HOUSE_FORMATS = frozenset({"General", "@", style.MONEY, style.MONEY_WHOLE, style.PERCENT, style.DATE, style.MONTH,
-                           style.COUNT, style.SCORE})
+                           style.COUNT, style.SCORE, style.RATIO})
 # Text that is a number to a reader: 12, 1,250, -3.5, £1,234.50, 25%.
 NUMBER_AS_TEXT = re.compile(r"\s*[-+]?£?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\s*%?\s*\Z")
 
