@@ -17,7 +17,7 @@ Example:
     ...                                               datetime.date(2026, 9, 1))])
     >>> request = read_school_request(path)
     >>> [(r.standard, r.band_max, r.duration_months, r.in_year_cost) for r in request.requests]
-    [('ST0454', Decimal('5000.00'), 18, Decimal('1333.26')), ]
+    [('ST0454', Decimal('7000.00'), 18, Decimal('1866.66'))]
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from .levy_plan import _excel_text, _read_standards, _same_text, _Standards
 from .levy_plan_v1 import _compare, _plan_year
 from .package import Package, open_package
 
-__all__ = ["read_school_request", "read_school_request_package"]
+__all__ = ["CarriedStandards", "carried_standards", "read_school_request", "read_school_request_package"]
 
 _ZERO = Decimal("0.00")
 _SPACES = re.compile(" +")
@@ -126,15 +126,16 @@ class _Request:
 
 
 @dataclass(frozen=True)
-class _Carried:
-    """The Standards table as the request's lookups see it."""
+class CarriedStandards:
+    """A Standards and a FundingBands table (a request's, or a levy plan's) as the costing formulas look them up."""
 
     standards: _Standards
     by_pick: dict[str, str]  # pick text, folded -> reference, first row first (MATCH)
     durations: dict[str, int | None]  # reference, folded -> typical duration
 
 
-def _carried_standards(reading: Reading) -> _Carried:
+def carried_standards(reading: Reading) -> CarriedStandards:
+    """The standards of a workbook whose contract has the levy plan's Standards and FundingBands tables."""
     standards = _read_standards(reading)
     by_pick: dict[str, str] = {}
     durations: dict[str, int | None] = {}
@@ -148,12 +149,12 @@ def _carried_standards(reading: Reading) -> _Carried:
         duration = row.get("typical_duration_months")
         durations.setdefault(reference.casefold(), int(duration) if isinstance(duration, int | float)
                              and not isinstance(duration, bool) and duration == int(duration) else None)
-    return _Carried(standards, by_pick, durations)
+    return CarriedStandards(standards, by_pick, durations)
 
 
 def _read_requests(reading: Reading, plan_start: dt.date, plan_end: dt.date) -> list[_Request]:
     table = reading.table("Requests", required=REQUESTS.keys("input"))
-    carried = _carried_standards(reading)
+    carried = carried_standards(reading)
     inputs = REQUESTS.keys("input")
     required = [column.key for column in REQUESTS.columns if column.required]
     requests = []
@@ -168,7 +169,7 @@ def _read_requests(reading: Reading, plan_start: dt.date, plan_end: dt.date) -> 
     return requests
 
 
-def _cost(row: Row, carried: _Carried, plan_start: dt.date, plan_end: dt.date, blank: list[str]) -> _Request:
+def _cost(row: Row, carried: CarriedStandards, plan_start: dt.date, plan_end: dt.date, blank: list[str]) -> _Request:
     """The row's lookups and costing, as its formulas work them out."""
     typed = row.get("standard")
     trimmed = _SPACES.sub(" ", _excel_text(typed)).strip(" ") if typed is not None else ""
@@ -178,6 +179,7 @@ def _cost(row: Row, carried: _Carried, plan_start: dt.date, plan_end: dt.date, b
     start = _month_start(month)
     title = "" if reference is None else (CHECK_UNKNOWN_STANDARD if info is None else info.title)
     band = carried.standards.band_on(reference, info, start) if info is not None else None
+    band = None if band is None else band.quantize(_ZERO)
     duration = carried.durations.get(reference.casefold()) if info is not None else None
     in_year = _ZERO
     if start is not None and duration is not None and duration >= 1 and band is not None:
