@@ -407,8 +407,8 @@ def _describe_school_request(request: Any) -> list[str]:
     left = "" if request.funds_left_after is None else \
         f"; {request.funds_left_after:,.2f} left of its share after them"
     lines = [f"{request.organisation or '(no school)'}, request to {request.council or '(no council)'} for "
-             f"{request.tax_year}: {request.request_count} apprenticeship(s), {request.requests_band_total:,.2f} at the "
-             f"funding band, {request.requests_in_year:,.2f} in the plan year{left}"]
+             f"{request.tax_year}: {request.request_count} apprenticeship(s), {request.requests_band_total:,.2f} at "
+             f"the funding band, {request.requests_in_year:,.2f} in the plan year{left}"]
     for start in request.requests:
         month = f"{start.start_month:%b %Y}" if start.start_month else "no month"
         band = "" if start.band_max is None else f"{start.band_max:,.2f}"

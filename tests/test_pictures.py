@@ -63,6 +63,7 @@ PAGE_BUDGETS = {
                                         "16 pages")),
     "role-map": Budget(12, "a sample role map (about 40 roles, on the 100-standard illustrative list)"),
     "tracker": Budget(16, "a sample tracker (its targets, a year of actuals, the action plan)"),
+    "school-request": Budget(6, "a sample school's request (its Instructions, Request and the illustrative standards)"),
 }
 CONSOLIDATED_BUDGET = 52  # the demo's import: 6 councils' self-assessments, an external assessment, 3 levy plans; a page for each empty kind sheet
 

@@ -82,9 +82,10 @@ def read_school_request_package(pkg: Package, contract: Contract) -> SchoolReque
         "funds_left_after": funds_left_after,
     }
     if funds_left_after is not None and funds_left_after < 0:
-        found.add("requests-over-share", f"the requests cost £{in_year:,.2f} in the plan year, £{-funds_left_after:,.2f}"
-                  f" more than is left of the school's share (£{figures['funds_left']:,.2f}); the council decides "
-                  "whether the rest of its levy can pay for them", reading.named("FundsLeftAfter").place)
+        found.add("requests-over-share", f"the requests cost £{in_year:,.2f} in the plan year, "
+                  f"£{-funds_left_after:,.2f} more than is left of the school's share (£{figures['funds_left']:,.2f}); "
+                  "the council decides whether the rest of its levy can pay for them",
+                  reading.named("FundsLeftAfter").place)
     _compare_cached(reading, plan_end, totals, requests)
     school = text["SchoolName"]
     organisation = None if school is None and text["SchoolURN"] is None else (
@@ -192,7 +193,8 @@ def _cost(row: Row, carried: CarriedStandards, plan_start: dt.date, plan_end: dt
         duration_months=duration, band_max=band, in_year_cost=in_year, notes=row.text("notes"), check="")
     return _Request(
         row=row, model=model, band_max=band, in_year_cost=in_year, incomplete=bool(blank),
-        unknown_hire=hire is not None and _listed(hire) is None, unknown_standard=reference is not None and info is None,
+        unknown_hire=hire is not None and _listed(hire) is None,
+        unknown_standard=reference is not None and info is None,
         month_as_text=not _is_number(month), outside_year=start is not None and not plan_start <= start <= plan_end,
         outside_standard_dates=start is not None and (first is not None and start < first
                                                       or last is not None and start > last),

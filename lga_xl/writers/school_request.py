@@ -30,7 +30,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import a1, cells, levy
-from ..contract import Block, Table
+from ..contract import Block
 from ..contracts import school_request as spec
 from ..contracts.levy_plan import plan_start_of
 from ..contracts.school_request import CONTRACT, FUNDING_BANDS, REQUESTS, SCHOOL, SHARE, STANDARDS, WHO, pick_text
@@ -245,14 +245,16 @@ def _request_sheet(wb: Workbook, values: dict[str, object], rows: list[dict[str,
                                table.letter("duration_months"): 48,
                                table.letter("band_max"): Decimal("27000.00"),
                                table.letter("in_year_cost"): Decimal("-999999.99"),
-                               table.letter("check"): spec.CHECK_HIRE},
+                               table.letter("check"): max((check.text for check in table.checks), key=len)},
                       caps={table.letter(key): width for key, width in (("role", 22), ("standard", 40),
-                                                                         ("notes", 26), ("check", 18))})
+                                                                         ("notes", 24), ("check", 36))})
     for column in table.columns:
         if column.hidden:
             ws.column_dimensions[table.letter(column.key)].hidden = True
     style.fit_rows(ws, 1, table.header_row)
-    c.set_up_printing(ws, repeat_rows=(table.header_row, table.header_row), landscape=True)
+    # The print area ends at the last column that shows: the working columns to its right are hidden.
+    c.set_up_printing(ws, repeat_rows=(table.header_row, table.header_row), landscape=True,
+                      area=f"A1:{table.letter(visible[-1].key)}{table.last_row()}")
     ws.freeze_panes = table.cell("role", table.first_row)
     c.protect(ws)
 
@@ -408,7 +410,9 @@ def _standards_sheet(wb: Workbook, standards: Sequence[Standard], source: str, b
                       columns=[t.letter(column.key) for t in (table, bands) for column in t.columns
                                if not column.hidden])
     style.fit_rows(ws)
-    c.set_up_printing(ws, repeat_rows=(table.header_row, table.header_row), landscape=True)
+    shown = [column for column in bands.columns if not column.hidden]
+    c.set_up_printing(ws, repeat_rows=(table.header_row, table.header_row), landscape=True,
+                      area=f"A1:{bands.letter(shown[-1].key)}{max(table.last_row(rows), bands.last_row(len(dated)))}")
     ws.freeze_panes = table.cell("title", table.first_row)
     c.protect(ws)
 
