@@ -489,12 +489,12 @@ def schools_statements_command(plan: Path, out_dir: Path, contact: str | None, p
     lga-xl schools statements plan.xlsx --out-dir statements --requests --pdf --others other-schools.csv
     """
     from .outputs import OutputError
-    from .schools_toolkit import ToolkitError, write_statements
+    from .schools_toolkit import ToolkitError, write_school_statements
     from .writers.levy_plan import SchoolsCsvError, load_schools_csv
 
     try:
         other_schools = load_schools_csv(Path(others)) if others else ()
-        run = write_statements(plan, out_dir, contact=contact, others=others is not None,
+        run = write_school_statements(plan, out_dir, contact=contact, others=others is not None,
                                other_schools=other_schools, requests=with_requests, pdf=pdf, force=force)
     except (OutputError, ToolkitError, SchoolsCsvError) as exc:
         _error(str(exc))
@@ -519,10 +519,10 @@ def schools_merge_command(plan: Path, requests: tuple[Path, ...], output: Path, 
     read or the command was used wrongly.
     """
     from .outputs import OutputError
-    from .schools_toolkit import ToolkitError, merge_requests
+    from .schools_toolkit import ToolkitError, merge_school_requests
 
     try:
-        report = merge_requests(plan, requests, output, force=force)
+        report = merge_school_requests(plan, requests, output, force=force)
     except (OutputError, ToolkitError) as exc:
         _error(str(exc))
     for line in report.lines():
@@ -544,11 +544,11 @@ def schools_handout_command(plan: Path, output: Path, audience: str, contact: st
                             force: bool) -> None:
     """A handout with the council's own figures and contact."""
     from .outputs import OutputError
-    from .schools_toolkit import ToolkitError, write_handout
+    from .schools_toolkit import ToolkitError, write_schools_handout
     from .tools.render import RenderError
 
     try:
-        path = write_handout(plan, output, audience=audience, contact=contact, force=force)
+        path = write_schools_handout(plan, output, audience=audience, contact=contact, force=force)
     except (OutputError, ToolkitError) as exc:
         _error(str(exc))
     click.echo(f"Wrote {path}")

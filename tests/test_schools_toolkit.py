@@ -22,10 +22,10 @@ from lga_xl.readers.package import open_package
 from lga_xl.schools_toolkit import (
     ToolkitError,
     load_plan,
-    merge_requests,
+    merge_school_requests,
     school_statements,
-    write_handout,
-    write_statements,
+    write_school_statements,
+    write_schools_handout,
 )
 from lga_xl.schools_toolkit.record import RECORD_COLUMNS, RECORD_SHEET, RECORD_TABLE
 from lga_xl.writers.levy_plan import SchoolEntry, StartEntry, new_levy_plan
@@ -75,7 +75,7 @@ def docx_text(path: Path) -> str:
 
 
 def test_a_statement_for_each_school_in_the_councils_levy_with_the_plans_figures(plan, tmp_path):
-    run = write_statements(plan, tmp_path / "out", prepared_on=DAY)
+    run = write_school_statements(plan, tmp_path / "out", prepared_on=DAY)
     levy_plan = read_levy_plan(plan)
     statements = school_statements(load_plan(plan), prepared_on=DAY)
     assert [s.urn for s in statements] == urns(plan) and len(run.statements) == 6
@@ -98,7 +98,7 @@ def test_pages_on_levy_transfers_for_schools_outside_the_councils_levy(with_acad
                    "100001,Ash Primary,Community school\n150003,New Primary,Community school\n", encoding="utf-8")
     from lga_xl.writers.levy_plan import load_schools_csv
 
-    run = write_statements(with_academy, tmp_path / "out", others=True, other_schools=load_schools_csv(csv),
+    run = write_school_statements(with_academy, tmp_path / "out", others=True, other_schools=load_schools_csv(csv),
                            contact="Sam Patel", prepared_on=DAY)
     assert [path.name for path in run.transfer_pages] == [
         "100002-birch-academy-levy-transfer.docx", "140001-oak-academy-levy-transfer.docx",
@@ -119,8 +119,8 @@ def test_statements_never_write_into_a_folder_with_files_unless_forced(plan, tmp
     folder.mkdir()
     (folder / "notes.txt").write_text("mine")
     with pytest.raises(OutputError, match="not empty"):
-        write_statements(plan, folder)
-    run = write_statements(plan, folder, force=True, requests=True)
+        write_school_statements(plan, folder)
+    run = write_school_statements(plan, folder, force=True, requests=True)
     assert len(run.requests) == 6 and (folder / "notes.txt").read_text() == "mine"
 
 
@@ -148,7 +148,7 @@ def test_requests_are_added_below_the_last_start_and_recorded(plan, tmp_path):
     a = filled_request(plan, first, tmp_path / "a.xlsx", [TA, BURSAR])
     b = filled_request(plan, second, tmp_path / "b.xlsx", [TA])
     before = sha(plan)
-    report = merge_requests(plan, [a, b], tmp_path / "merged.xlsx", merged_on=DAY)
+    report = merge_school_requests(plan, [a, b], tmp_path / "merged.xlsx", merged_on=DAY)
     assert sha(plan) == before and report.exit_code == 0 and report.lines() == []
     old, new = read_levy_plan(plan), read_levy_plan(tmp_path / "merged.xlsx")
     added = new.planned_starts[len(old.planned_starts):]
@@ -173,7 +173,7 @@ def test_requests_are_added_below_the_last_start_and_recorded(plan, tmp_path):
 
 def test_the_merged_copy_keeps_the_rest_of_the_plan_and_recalculates_when_opened(plan, tmp_path):
     a = filled_request(plan, urns(plan)[0], tmp_path / "a.xlsx", [TA])
-    merge_requests(plan, [a], tmp_path / "merged.xlsx", merged_on=DAY)
+    merge_school_requests(plan, [a], tmp_path / "merged.xlsx", merged_on=DAY)
     with zipfile.ZipFile(plan) as old, zipfile.ZipFile(tmp_path / "merged.xlsx") as new:
         assert set(old.namelist()) < set(new.namelist())
         for name in old.namelist():
@@ -196,9 +196,9 @@ def test_the_merged_copy_keeps_the_rest_of_the_plan_and_recalculates_when_opened
 def test_merging_again_adds_only_what_is_new(plan, tmp_path):
     first = urns(plan)[0]
     a = filled_request(plan, first, tmp_path / "a.xlsx", [TA])
-    merge_requests(plan, [a], tmp_path / "merged.xlsx", merged_on=DAY)
+    merge_school_requests(plan, [a], tmp_path / "merged.xlsx", merged_on=DAY)
     resent = filled_request(plan, first, tmp_path / "a-again.xlsx", [TA, TA, BURSAR])  # one more assistant, a bursar
-    report = merge_requests(tmp_path / "merged.xlsx", [resent], tmp_path / "merged2.xlsx", merged_on=DAY)
+    report = merge_school_requests(tmp_path / "merged.xlsx", [resent], tmp_path / "merged2.xlsx", merged_on=DAY)
     [duplicate] = report.not_merged
     merged_row = read_levy_plan(tmp_path / "merged.xlsx").planned_starts[-1].row
     assert duplicate.line() == (f"a-again.xlsx row 23: repeats a.xlsx row 23, already in the plan (Starts row "
@@ -206,7 +206,7 @@ def test_merging_again_adds_only_what_is_new(plan, tmp_path):
     assert [(m.request_row, m.standard) for m in report.merged] == [(24, "ST0454"), (25, "ST0575")]
     with open_package(tmp_path / "merged2.xlsx") as pkg:
         assert [row[8] for row in pkg.table(RECORD_TABLE).rows] == ["a.xlsx", "a-again.xlsx", "a-again.xlsx"]
-    nothing = merge_requests(tmp_path / "merged2.xlsx", [resent], tmp_path / "merged3.xlsx", merged_on=DAY)
+    nothing = merge_school_requests(tmp_path / "merged2.xlsx", [resent], tmp_path / "merged3.xlsx", merged_on=DAY)
     assert nothing.out is None and not (tmp_path / "merged3.xlsx").exists()
     assert len(nothing.not_merged) == 3 and nothing.summary().startswith("Nothing added")
 
@@ -220,7 +220,7 @@ def test_what_cannot_be_merged_is_one_line_each(with_academy, plan, tmp_path):
     next_year = new_school_request(tmp_path / "next.xlsx", council=COUNCIL, tax_year="2027-28",
                                    school=SchoolFacts("100001", "Ash Primary"))
     other_council = filled_request(plan, urns(plan)[0], tmp_path / "other.xlsx", [TA])
-    report = merge_requests(with_academy, [good, academy, next_year, other_council, with_academy],
+    report = merge_school_requests(with_academy, [good, academy, next_year, other_council, with_academy],
                             tmp_path / "merged.xlsx", merged_on=DAY)
     assert [m.request_row for m in report.merged] == [23]
     assert report.lines() == [
@@ -251,7 +251,7 @@ def test_the_merge_never_writes_over_an_input(plan, tmp_path):
     before = sha(plan), sha(a)
     for out in (plan, a):
         with pytest.raises(OutputError, match="same file as the input"):
-            merge_requests(plan, [a], out, force=True)
+            merge_school_requests(plan, [a], out, force=True)
     assert (sha(plan), sha(a)) == before
     result = CliRunner().invoke(main, ["schools", "merge", str(plan), str(a), "-o", str(plan), "--force"])
     assert result.exit_code == 2 and "same file as the input" in result.output
@@ -263,7 +263,7 @@ def test_a_full_starts_table_is_reported_not_overrun(tmp_path):
                          starts=[StartEntry("ST0070", dt.date(2026, 6, 1), 18, 5000)] * 5, rows={"PlannedStarts": 15})
     request = filled_request(plan, 100001, tmp_path / "ash.xlsx", [TA] * 11)
     with pytest.raises(ToolkitError, match="10 blank row\\(s\\) below its last start and the requests need 11"):
-        merge_requests(plan, [request], tmp_path / "merged.xlsx")
+        merge_school_requests(plan, [request], tmp_path / "merged.xlsx")
     assert not (tmp_path / "merged.xlsx").exists()
     assert PLANNED_STARTS.rows == 150  # a plan made with the defaults has room for many more
 
@@ -283,7 +283,7 @@ def test_the_merge_command(plan, tmp_path):
 
 
 def test_the_head_teachers_guide_has_the_councils_figures_and_contact(plan, tmp_path):
-    guide = write_handout(plan, tmp_path / "guide.docx", contact="Sam Patel, 01234 567890", prepared_on=DAY)
+    guide = write_schools_handout(plan, tmp_path / "guide.docx", contact="Sam Patel, 01234 567890", prepared_on=DAY)
     text, levy_plan = docx_text(guide), read_levy_plan(plan)
     for amount in (levy_plan.annual_levy, levy_plan.funds_in, levy_plan.schools_levy_share,
                    levy_plan.schools_funds_share, levy_plan.schools_planned_spend, levy_plan.headroom_statutory):
@@ -292,9 +292,9 @@ def test_the_head_teachers_guide_has_the_councils_figures_and_contact(plan, tmp_
     engaged = len({s.urn for s in levy_plan.planned_starts if s.urn})
     assert f"{engaged} of 6" in text
     with pytest.raises(OutputError, match="already exists"):
-        write_handout(plan, tmp_path / "guide.docx")
+        write_schools_handout(plan, tmp_path / "guide.docx")
     with pytest.raises(ValueError, match="parents"):
-        write_handout(plan, tmp_path / "x.docx", audience="parents")
+        write_schools_handout(plan, tmp_path / "x.docx", audience="parents")
 
 
 def test_the_handout_command_for_staff(plan, tmp_path):

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -25,8 +27,16 @@ from docx import Document
 from lga_xl.contracts.levy_plan import CONTRACT as PLAN
 from lga_xl.contracts.levy_plan import PLANNED_STARTS, SCHOOLS
 from lga_xl.readers.levy_plan import read_levy_plan
+from lga_xl.readers.package import open_package
 from lga_xl.readers.school_request import read_school_request
-from lga_xl.schools_toolkit import load_plan, merge_requests, school_statements, write_handout, write_statements
+from lga_xl.schools_toolkit import (
+    load_plan,
+    merge_school_requests,
+    school_statements,
+    write_school_statements,
+    write_schools_handout,
+)
+from lga_xl.schools_toolkit.record import RECORD_TABLE
 from lga_xl.tools import render
 from tests.schools_cases import COUNCIL, council_plan, filled_request, random_rows
 from tests.support.pdf import poppler_missing
@@ -49,9 +59,9 @@ def toolkit(tmp_path_factory, libreoffice):
                 for school, count in zip(asking, counts)]
     other = council_plan(folder / "other-plan.xlsx", schools=1, first_urn=990_001)  # a school this plan lacks
     unknown = filled_request(other, 990_001, folder / "request-unknown.xlsx", random_rows(rng, 1))
-    report = merge_requests(plan, [*requests, requests[0], unknown], folder / "merged.xlsx", merged_on=DAY)
-    run = write_statements(plan, folder / "statements", contact=CONTACT, prepared_on=DAY)
-    guide = write_handout(plan, folder / "guide.docx", contact=CONTACT, prepared_on=DAY)
+    report = merge_school_requests(plan, [*requests, requests[0], unknown], folder / "merged.xlsx", merged_on=DAY)
+    run = write_school_statements(plan, folder / "statements", contact=CONTACT, prepared_on=DAY)
+    guide = write_schools_handout(plan, folder / "guide.docx", contact=CONTACT, prepared_on=DAY)
     recalculated = libreoffice([plan, folder / "merged.xlsx"])
     return {"plan": plan, "requests": requests, "unknown": unknown, "report": report, "run": run, "guide": guide,
             "plan_lo": recalculated[plan], "merged": folder / "merged.xlsx",
@@ -156,12 +166,34 @@ def test_the_merged_plan_recalculates_to_the_readers_figures(toolkit):
 def test_a_plan_saved_by_a_spreadsheet_program_merges_the_same(toolkit, tmp_path):
     """LibreOffice's copy has shared strings, its own XML and cached values: the merge edits it as well."""
     requests = toolkit["requests"][:3]
-    report = merge_requests(toolkit["plan_lo"], requests, tmp_path / "merged.xlsx", merged_on=DAY)
+    report = merge_school_requests(toolkit["plan_lo"], requests, tmp_path / "merged.xlsx", merged_on=DAY)
     assert len(report.merged) == sum(read_school_request(path).request_count for path in requests)
     before, after = read_levy_plan(toolkit["plan_lo"]), read_levy_plan(tmp_path / "merged.xlsx")
     assert after.planned_spend - before.planned_spend == sum(read_school_request(p).requests_in_year for p in requests)
     assert not [issue for issue in after.issues if issue.code == "cached-value-mismatch"]  # the stale values are gone
     assert check_xlsx(tmp_path / "merged.xlsx", input_sheets=("Plan", "Starts")) == []
+
+
+@pytest.mark.libreoffice
+def test_a_merged_plan_saved_by_a_spreadsheet_program_takes_more_requests(toolkit, tmp_path):
+    """Its record sheet, as LibreOffice wrote it back, is read and rewritten with the new requests below the old."""
+    schools = load_plan(toolkit["plan"]).council_schools
+    asked = {read_school_request(path).urn for path in toolkit["requests"]}
+    newcomer = next(school for school in schools if school.urn not in asked)
+    request = filled_request(toolkit["plan"], newcomer.urn, tmp_path / "late.xlsx", random_rows(random.Random(3), 2))
+    report = merge_school_requests(toolkit["merged_lo"], [request, *toolkit["requests"][:1]], tmp_path / "again.xlsx",
+                                   merged_on=DAY)
+    assert len(report.merged) == 2 and {item.why for item in report.not_merged} == {"duplicate"}
+    assert check_xlsx(tmp_path / "again.xlsx", input_sheets=("Plan", "Starts")) == []
+    with open_package(tmp_path / "again.xlsx") as pkg:
+        files = [row[8] for row in pkg.table(RECORD_TABLE).rows]
+    with zipfile.ZipFile(tmp_path / "again.xlsx") as archive:
+        book = archive.read("xl/workbook.xml").decode()
+    names = [(re.search(r'\bname="([^"]+)"', tag).group(1), re.search(r'localSheetId="(\d+)"', tag).group(1))
+             for tag in re.findall(r"<definedName\b[^>]*localSheetId[^>]*>", book)]
+    assert files == [path.name for path in toolkit["requests"] for _ in range(
+        read_school_request(path).request_count)] + ["late.xlsx", "late.xlsx"]
+    assert len(names) == len(set(names))  # one print area and one set of print titles a sheet
 
 
 @pytest.mark.libreoffice

@@ -6,7 +6,7 @@ Example:
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> plan = new_levy_plan(folder / "plan.xlsx", org_name="Exampleshire County Council", total_pay_bill=50_000_000,
     ...                      english_percent=1, schools=[SchoolEntry(100001, "Ash Primary", "Community", 1_250_000)])
-    >>> guide = write_handout(plan, folder / "guide.docx", prepared_on=datetime.date(2026, 4, 20))
+    >>> guide = write_schools_handout(plan, folder / "guide.docx", prepared_on=datetime.date(2026, 4, 20))
     >>> from docx import Document
     >>> Document(guide).paragraphs[0].text
     'Apprenticeships in your school: a guide for head teachers'
@@ -25,7 +25,7 @@ from . import documents as d
 from .plan import SchoolsPlan, load_plan, urn_text
 from .requests import default_contact
 
-__all__ = ["AUDIENCES", "HEAD_TEACHERS", "STAFF", "write_handout"]
+__all__ = ["AUDIENCES", "HEAD_TEACHERS", "STAFF", "write_schools_handout"]
 
 HEAD_TEACHERS = "head-teachers"
 STAFF = "staff"
@@ -33,7 +33,7 @@ AUDIENCES = (HEAD_TEACHERS, STAFF)
 SUBJECT = "LGA Schools Toolkit"
 
 
-def write_handout(plan: str | Path | SchoolsPlan, out: str | Path, *, audience: str = HEAD_TEACHERS,
+def write_schools_handout(plan: str | Path | SchoolsPlan, out: str | Path, *, audience: str = HEAD_TEACHERS,
                   contact: str | None = None, pdf: bool = False, force: bool = False,
                   prepared_on: dt.date | None = None) -> Path:
     """Write a handout (Word; and a PDF beside it with ``pdf``) with the council's figures and contact.

@@ -30,7 +30,7 @@ Example:
     ...          "start_month": datetime.date(2026, 9, 1)}
     >>> _ = Template.from_path(request).fill(request, {(REQUESTS.sheet, REQUESTS.cell(key, REQUESTS.first_row)): value
     ...                                               for key, value in typed.items()})
-    >>> report = merge_requests(plan, [request], folder / "merged.xlsx", merged_on=datetime.date(2026, 4, 20))
+    >>> report = merge_school_requests(plan, [request], folder / "merged.xlsx", merged_on=datetime.date(2026, 4, 20))
     >>> report.summary()
     'Added 1 planned start from 1 request file to merged.xlsx: £1,866.66 in 2026-27 (£7,000.00 in all)'
     >>> read_levy_plan(folder / "merged.xlsx").planned_spend - read_levy_plan(plan).planned_spend
@@ -72,7 +72,7 @@ from .record import (
     strip_cached_values,
 )
 
-__all__ = ["MergeReport", "MergedStart", "NotMerged", "merge_requests"]
+__all__ = ["MergeReport", "MergedStart", "NotMerged", "merge_school_requests"]
 
 Why = Literal["duplicate", "unknown-school", "error"]
 _Key = tuple[str, str, str, str, object, str]  # URN, role, hire, standard, start month, notes: what makes a request
@@ -110,7 +110,7 @@ class NotMerged:
 
 @dataclass
 class MergeReport:
-    """What :func:`merge_requests` did; ``out`` is None when there was nothing to add (no file written)."""
+    """What :func:`merge_school_requests` did; ``out`` is None when there was nothing to add (no file written)."""
 
     plan: Path
     out: Path | None
@@ -143,7 +143,7 @@ class MergeReport:
                 + (f"; {left} not added" if left else ""))
 
 
-def merge_requests(plan: str | Path, requests: Sequence[str | Path], out: str | Path, *, force: bool = False,
+def merge_school_requests(plan: str | Path, requests: Sequence[str | Path], out: str | Path, *, force: bool = False,
                    merged_on: dt.date | None = None) -> MergeReport:
     """Add schools' requests to a new copy of the levy plan at ``out``; the plan itself is only read.
 

@@ -336,9 +336,15 @@ def _table_id(parts: Mapping[str, bytes], table_part: str) -> int:
 def _print_names(parts: dict[str, bytes], index: int, area: str, titles: str) -> None:
     """The sheet's print area and repeated header row, replacing any it had."""
     book = parts["xl/workbook.xml"]
-    for name in ("_xlnm.Print_Area", "_xlnm.Print_Titles"):
-        book = re.sub(rf'<definedName name="{re.escape(name)}" localSheetId="{index}"[^>]*>.*?</definedName>'
-                      .encode(), b"", book, flags=re.S)
+
+    def printing_name(match: re.Match[bytes]) -> bytes:
+        """Drop the sheet's print area and titles, whatever order another program wrote their attributes in."""
+        start = match.group(1)
+        ours = re.search(rb'\bname="_xlnm\.Print_(?:Area|Titles)"', start) and re.search(
+            rf'\blocalSheetId="{index}"'.encode(), start)
+        return b"" if ours else match.group(0)
+
+    book = re.sub(rb"(<definedName\b[^>]*>).*?</definedName>", printing_name, book, flags=re.S)
     names = (f'<definedName name="_xlnm.Print_Area" localSheetId="{index}">{escape(area)}</definedName>'
              f'<definedName name="_xlnm.Print_Titles" localSheetId="{index}">{escape(titles)}</definedName>').encode()
     if b"<definedNames>" in book:

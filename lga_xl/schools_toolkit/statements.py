@@ -20,7 +20,7 @@ Example:
     >>> [statement] = school_statements(load_plan(plan))
     >>> statement.school, statement.funds_share, statement.planned_spend, statement.funds_left
     ('Ash Primary', Decimal('6070.83'), Decimal('1866.66'), Decimal('4204.17'))
-    >>> run = write_statements(plan, folder / "statements", prepared_on=datetime.date(2026, 4, 20))
+    >>> run = write_school_statements(plan, folder / "statements", prepared_on=datetime.date(2026, 4, 20))
     >>> [path.name for path in run.statements]
     ['100001-ash-primary.docx']
 """
@@ -42,7 +42,7 @@ from .plan import SchoolsPlan, load_plan, urn_text
 from .requests import default_contact, file_stem, school_request_from_plan
 
 __all__ = ["PlannedStart", "SchoolStatement", "StatementsRun", "TransferPage", "school_statements", "transfer_pages",
-           "write_statement_docx", "write_statements", "write_transfer_docx"]
+           "write_statement_docx", "write_school_statements", "write_transfer_docx"]
 
 SUBJECT = "LGA Schools Toolkit"
 
@@ -105,7 +105,7 @@ class TransferPage:
 
 @dataclass
 class StatementsRun:
-    """What :func:`write_statements` wrote, and the schools it left out (with why)."""
+    """What :func:`write_school_statements` wrote, and the schools it left out (with why)."""
 
     out_dir: Path
     statements: list[Path] = field(default_factory=list)
@@ -184,7 +184,7 @@ def transfer_pages(plan: SchoolsPlan, other_schools: Sequence[SchoolEntry] = (),
 # Public API: the documents.
 
 
-def write_statements(plan: str | Path | SchoolsPlan, out_dir: str | Path, *, contact: str | None = None,
+def write_school_statements(plan: str | Path | SchoolsPlan, out_dir: str | Path, *, contact: str | None = None,
                      others: bool = False, other_schools: Sequence[SchoolEntry] = (), requests: bool = False,
                      pdf: bool = False, force: bool = False, prepared_on: dt.date | None = None) -> StatementsRun:
     """A statement (Word) for every school in the council's levy, named ``<URN>-<school>.docx``.

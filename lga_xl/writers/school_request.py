@@ -5,7 +5,7 @@ apprenticeship is costed with the levy plan's own costing formulas
 (:mod:`lga_xl.writers.levy_plan`), priced at its standard's funding band
 maximum on the start date and lasting its typical duration, against the
 Standards and FundingBands tables carried from the plan; so a request merged
-into the plan (:func:`lga_xl.schools_toolkit.merge_requests`) costs there
+into the plan (:func:`lga_xl.schools_toolkit.merge_school_requests`) costs there
 what it cost here.  :mod:`lga_xl.readers.school_request` recomputes it all.
 
 Example:
