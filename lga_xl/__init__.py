@@ -48,6 +48,13 @@ _EXPORTS = {
     "load_mot_report": "mot.from_store",
     "write_mot_report": "mot.reports",
     "write_mot_reports": "mot.reports",
+    "new_school_request": "writers.school_request",
+    "read_school_request": "readers.school_request",
+    "school_request_from_plan": "schools_toolkit",
+    "write_school_requests": "schools_toolkit",
+    "write_school_statements": "schools_toolkit",
+    "merge_school_requests": "schools_toolkit",
+    "write_schools_handout": "schools_toolkit",
 }
 
 __all__ = ["__version__", *_EXPORTS]

@@ -730,5 +730,127 @@ def codes() -> None:
         _say(f"{code.code:32} {code.severity:8} {code.meaning}")
 
 
+# The Schools Toolkit (docs/schools-toolkit.md).
+
+
+@new.command("school-request")
+@click.option("--plan", "plan", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The council's levy plan (lga-xl new levy-plan), with the school on its Schools sheet.")
+@click.option("--urn", required=True, help="The school's URN.")
+@click.option("--contact", help="Whom the school sends the request to: name, email, telephone.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the .xlsx file.")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists (never the plan).")
+def new_school_request_command(plan: Path, urn: str, contact: str | None, output: Path, force: bool) -> None:
+    """A school's request for apprentices, pre-filled from the levy plan: the school lists what it wants."""
+    from .schools_toolkit import ToolkitError, school_request_from_plan
+
+    try:
+        out = check_output(output, force=force, inputs=[plan])
+        path = school_request_from_plan(plan, urn, out, contact=contact)
+    except (OutputError, ToolkitError) as exc:
+        raise _CommandError(str(exc)) from None
+    click.echo(f"Wrote {path}: the request of URN {urn}, for the school to fill in and send back")
+
+
+@main.group("schools")
+def schools_group() -> None:
+    """The Schools Toolkit: statements, requests and handouts for the council's maintained schools."""
+
+
+@schools_group.command("statements")
+@click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The folder to write into (new or empty, unless --force).")
+@click.option("--contact", help="Whom schools contact: name, email, telephone (default: the council's "
+                                "apprenticeships team).")
+@click.option("--pdf", is_flag=True, help="Also print each page to PDF (needs LibreOffice).")
+@click.option("--others", is_flag=False, flag_value="", default=None, metavar="[CSV]",
+              help="Also a page on levy transfers for each school outside the council's levy: those on the plan, "
+                   "and those of a CSV (URN, School, Type) if given.")
+@click.option("--requests", "with_requests", is_flag=True, help="Also each school's request workbook.")
+@click.option("--force", is_flag=True, help="Write into a folder that has files (files of the same name are replaced).")
+def schools_statements_command(plan: Path, out_dir: Path, contact: str | None, pdf: bool, others: str | None,
+                               with_requests: bool, force: bool) -> None:
+    """One page per school in the council's levy: its share of the levy, its planned starts, how to ask for more.
+
+    \b
+    lga-xl schools statements plan.xlsx --out-dir statements --contact "Sam Patel, apprenticeships@example.gov.uk"
+    lga-xl schools statements plan.xlsx --out-dir statements --requests --pdf --others other-schools.csv
+    """
+    from .schools_toolkit import ToolkitError, write_school_statements
+    from .writers.levy_plan import SchoolsCsvError, load_schools_csv
+
+    try:
+        other_schools = load_schools_csv(Path(others)) if others else ()
+    except SchoolsCsvError as exc:
+        raise _InputError("--others", exc) from None
+    try:
+        run = write_school_statements(plan, out_dir, contact=contact, others=others is not None,
+                                     other_schools=other_schools, requests=with_requests, pdf=pdf, force=force)
+    except (OutputError, ToolkitError) as exc:
+        raise _CommandError(str(exc)) from None
+    for note in run.notes:
+        click.echo(f"Note: {note}", err=True)
+    click.echo(run.summary())
+    if run.pdf_error:
+        click.echo(f"Warning: no PDFs: {run.pdf_error}", err=True)
+        sys.exit(EXIT_ERRORS)
+
+
+@schools_group.command("merge")
+@click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("requests", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The new plan (never the plan or a request).")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists (never an input).")
+def schools_merge_command(plan: Path, requests: tuple[Path, ...], output: Path, force: bool) -> None:
+    """Schools' requests as planned starts in a new copy of the levy plan; each one left out is listed.
+
+    Exit codes: 0 every request added; 1 some left out (duplicates, unknown schools, errors); 2 the plan cannot be
+    read or the command was used wrongly.
+    """
+    from .schools_toolkit import ToolkitError, merge_school_requests
+
+    try:
+        report = merge_school_requests(plan, requests, output, force=force)
+    except (OutputError, ToolkitError) as exc:
+        raise _CommandError(str(exc)) from None
+    for line in report.lines():
+        click.echo(f"not added  {line}")
+    click.echo(report.summary())
+    sys.exit(report.exit_code if report.out else EXIT_ERRORS)
+
+
+@schools_group.command("handout")
+@click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the .docx file.")
+@click.option("--for", "audience", type=click.Choice(["head-teachers", "staff"]), default="head-teachers",
+              show_default=True, help="A guide for head teachers, or a leaflet for school staff.")
+@click.option("--contact", help="Whom to contact: name, email, telephone.")
+@click.option("--pdf", is_flag=True, help="Also print it to PDF (needs LibreOffice).")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists (never the plan).")
+def schools_handout_command(plan: Path, output: Path, audience: str, contact: str | None, pdf: bool,
+                            force: bool) -> None:
+    """A handout with the council's own figures and contact."""
+    from .schools_toolkit import ToolkitError, write_schools_handout
+    from .tools.render import RenderError
+
+    try:
+        path = write_schools_handout(plan, output, audience=audience, contact=contact, force=force)
+    except (OutputError, ToolkitError) as exc:
+        raise _CommandError(str(exc)) from None
+    click.echo(f"Wrote {path}")
+    if pdf:
+        from .schools_toolkit.documents import convert_to_pdfs
+
+        try:
+            click.echo(f"Wrote {convert_to_pdfs([path])[0]}")
+        except RenderError as exc:
+            click.echo(f"Warning: no PDF: {exc}", err=True)
+            sys.exit(EXIT_ERRORS)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -165,6 +165,12 @@ _CODES = [
     IssueCode("funds-run-short", "warning",
               "The account cannot pay for all the planned training in some months: the rest is co-invested by the "
               "employer and the government."),
+    # Schools' requests for apprentices.
+    IssueCode("request-without-school", "error",
+              "A school's request that names no school (its URN is blank): it cannot be added to a levy plan."),
+    IssueCode("requests-over-share", "warning",
+              "A school's requests cost more in the plan year than is left of its share of the levy: the council "
+              "decides whether the rest of its levy can pay for them."),
     # Bulk import.
     IssueCode("skipped-file", "warning",
               "A file in an imported folder that is not an Excel workbook; it was listed, not read."),

@@ -12,7 +12,7 @@ A workbook whose hidden sheet names a kind not listed here is refused with
 
 Example:
     >>> [kind.name for kind in KINDS.values()]
-    ['self-assessment', 'levy-plan', 'role-map', 'tracker']
+    ['self-assessment', 'levy-plan', 'role-map', 'tracker', 'school-request']
     >>> kind("levy-plan").versions, kind("levy-plan").current.version
     (('1.0', '2.0'), '2.0')
     >>> [table.name for table in kind("levy-plan").store_tables]
@@ -318,6 +318,18 @@ def _tracker_store(kind: Kind) -> tuple[StoreTable, ...]:
     )
 
 
+def _school_request_store(kind: Kind) -> tuple[StoreTable, ...]:
+    from .models import RequestedStart
+
+    return (
+        StoreTable("school_requests", contract_columns(kind.current, kind.model, skip=("organisation", "region")),
+                   title="School requests"),
+        StoreTable("requested_starts", model_columns(RequestedStart, rename={"row": "position"},
+                                                     kinds=table_kinds(kind.current.table("Requests"))),
+                   lambda request: request.requests, title="Requested starts"),
+    )
+
+
 def _describe_self_assessment(result: Any) -> list[str]:
     overall = "no strand rated yet" if result.overall_score is None else f"overall score {result.overall_score:.2f}"
     lines = [f"{result.organisation or '(no name)'} ({result.region or 'no region'}), "
@@ -391,6 +403,20 @@ def _describe_tracker(tracker: Any) -> list[str]:
     return lines
 
 
+def _describe_school_request(request: Any) -> list[str]:
+    left = "" if request.funds_left_after is None else \
+        f"; {request.funds_left_after:,.2f} left of its share after them"
+    lines = [f"{request.organisation or '(no school)'}, request to {request.council or '(no council)'} for "
+             f"{request.tax_year}: {request.request_count} apprenticeship(s), {request.requests_band_total:,.2f} at "
+             f"the funding band, {request.requests_in_year:,.2f} in the plan year{left}"]
+    for start in request.requests:
+        month = f"{start.start_month:%b %Y}" if start.start_month else "no month"
+        band = "" if start.band_max is None else f"{start.band_max:,.2f}"
+        lines.append(f"  {(start.role or '?')[:28]:28} {(start.hire or '?'):14} {(start.standard or '?'):8} "
+                     f"{month:9} {band:>10} {start.in_year_cost:>10,.2f}  {start.check}".rstrip())
+    return lines
+
+
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("self-assessment", "Maturity Model self-assessment", "lga_xl.contracts.self_assessment",
          "lga_xl.models:SelfAssessment", "lga_xl.readers.self_assessment:read_self_assessment_package",
@@ -407,6 +433,10 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("tracker", "Growth-strategy tracker", "lga_xl.contracts.tracker", "lga_xl.models:Tracker",
          "lga_xl.readers.tracker:read_tracker_package", "lga_xl.writers.tracker:new_tracker",
          "lga_xl.samples:sample_tracker", _tracker_store, _describe_tracker),
+    Kind("school-request", "School's request for apprentices", "lga_xl.contracts.school_request",
+         "lga_xl.models:SchoolRequest", "lga_xl.readers.school_request:read_school_request_package",
+         "lga_xl.writers.school_request:new_school_request", "lga_xl.samples:sample_school_request",
+         _school_request_store, _describe_school_request),
 )}
 
 

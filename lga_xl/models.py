@@ -20,6 +20,8 @@ Example:
     >>> LevelCounts(level="Developing", elements=5, achieved=2, in_progress=1, not_started=1, not_applicable=1,
     ...             unanswered=0).model_dump(mode="json")["achieved"]
     2
+    >>> SchoolRequest.model_fields["kind"].default
+    'school-request'
 """
 
 from __future__ import annotations
@@ -511,4 +513,62 @@ class Tracker(WorkbookResultBase):
         return self.reporting_date
 
 
-WorkbookResult = Annotated[SelfAssessment | LevyPlan | RoleMap | Tracker, Field(discriminator="kind")]
+# Schools' requests for apprentices (lga_xl.readers.school_request).  Money is Decimal, costed as the levy
+# plan costs a planned start.
+
+
+class RequestedStart(BaseModel):
+    """An apprenticeship a school asks for, costed at its standard's funding band maximum and typical duration."""
+
+    model_config = ConfigDict(frozen=True)
+
+    row: int
+    role: str | None
+    hire: str | None  # New hire or Existing staff
+    standard: str | None  # the reference of the standard picked ("ST0454")
+    title: str  # the standard's title ("Unknown standard" when it is not on the Standards sheet)
+    level: int | None
+    start_month: dt.date | None  # the first day of the month typed
+    duration_months: int | None  # the standard's typical duration
+    band_max: Decimal | None  # the funding band maximum on the start date: the price of the start
+    in_year_cost: Decimal  # what the levy pays for it in the plan year
+    notes: str | None
+    check: str
+
+
+class SchoolRequest(WorkbookResultBase):
+    """A school's request for apprentices read back, every cost recomputed from the standards it carries.
+
+    ``organisation`` is the school with its URN, ``region`` the council's.
+    """
+
+    kind: Literal["school-request"] = "school-request"
+    school: str | None
+    urn: str | None
+    school_type: str | None
+    council: str | None
+    tax_year: str | None
+    plan_start: dt.date | None
+    plan_end: dt.date | None
+    contact: str | None
+    completed_by: str | None
+    completed_role: str | None
+    email: str | None
+    completed_on: dt.date | None
+    levy_share: Decimal | None  # the school's figures in the levy plan when the request was made
+    funds_share: Decimal | None
+    planned_spend: Decimal | None
+    funds_left: Decimal | None
+    request_count: int
+    requests_band_total: Decimal
+    requests_in_year: Decimal
+    funds_left_after: Decimal | None
+    requests: list[RequestedStart]
+
+    @property
+    def assessment_date(self) -> dt.date | None:
+        """The day it was filled in, under the name the returns store orders returns by (the latest is the newest)."""
+        return self.completed_on
+
+
+WorkbookResult = Annotated[SelfAssessment | LevyPlan | RoleMap | Tracker | SchoolRequest, Field(discriminator="kind")]

@@ -319,3 +319,61 @@ def sample_tracker(path: str | Path, *, seed: int = 0) -> Path:
     return new_tracker(path, org_name=name, region=region, strategy=f"{name} apprenticeship strategy 2025-2028",
                        reporting_date=reporting, targets=targets, actuals=actuals, objectives=_TRACKER_OBJECTIVES,
                        actions=actions, public_sector=years)
+
+
+# What schools ask for: a role, the standard that trains for it, and a note a school might add.
+_SCHOOL_ROLES = (
+    ("Teaching assistant", "ST0454", "Year 2 class, mornings"),
+    ("Early years practitioner", "ST0888", "Nursery class"),
+    ("Early years educator", "ST0135", None),
+    ("School business professional", "ST0575", "Replacing our business manager, who retires in July"),
+    ("Site assistant", "ST0617", "With the site manager"),
+    ("Office administrator", "ST0070", None),
+    ("Early years lead", "ST0551", "Our nursery lead"),
+)
+_SCHOOL_NAMES = ("Primary School", "Church of England Primary School", "Infant School", "Junior School",
+                 "Nursery School", "Special School")
+
+
+def sample_school_request(path: str | Path, *, seed: int = 0) -> Path:
+    """Write a filled request for apprentices from a fictional maintained school (valid: no errors).
+
+    Two to four apprenticeships starting in the plan year 2026-27, new hires
+    and existing staff, on the illustrative standards sample; the school's
+    figures are those a levy plan of a council of its size would give.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> from lga_xl.readers.school_request import read_school_request
+        >>> request = read_school_request(sample_school_request(pathlib.Path(tempfile.mkdtemp()) / "r.xlsx", seed=2))
+        >>> request.has_errors, 2 <= request.request_count <= 4, request.requests_in_year > 0
+        (False, True, True)
+    """
+    from . import levy
+    from .reference import COUNCIL_ESTABLISHMENT_TYPES
+    from .writers.school_request import RequestEntry, SchoolFacts, new_school_request
+
+    rng = random.Random(f"school-request-{seed}")
+    name, _, region = council(seed)
+    pay_bill = Decimal(rng.randrange(600_000, 3_500_000, 1_000))
+    council_pay_bill = pay_bill * rng.randrange(60, 140)
+    annual_levy = levy.levy_due(council_pay_bill)
+    monthly = levy.even_monthly_levy(annual_levy)
+    funds_in = 12 * monthly + 4 * (monthly / 10).quantize(Decimal("0.01"))  # the top-up ends in August 2026
+    share = pay_bill / council_pay_bill
+    planned = rng.choice([Decimal(0), Decimal("1866.64"), Decimal("3733.28")])
+    funds_share = (funds_in * share).quantize(Decimal("0.01"))
+    school = SchoolFacts(str(rng.randrange(100_000, 150_000)), f"{rng.choice(_PLACES)} {rng.choice(_SCHOOL_NAMES)}",
+                         rng.choice(COUNCIL_ESTABLISHMENT_TYPES[:4]), (annual_levy * share).quantize(Decimal("0.01")),
+                         funds_share, planned, funds_share - planned)
+    requests = [RequestEntry(role, rng.choice(["New hire", "Existing staff"]), standard,
+                             dt.date(2026 if month >= 4 else 2027, month, 1), note)
+                for role, standard, note in rng.sample(_SCHOOL_ROLES, rng.randrange(2, 5))
+                for month in [rng.choice([5, 6, 9, 9, 9, 10, 11, 1, 2])]]
+    return new_school_request(
+        path, council=name, region=region, tax_year="2026-27", school=school,
+        contact=f"Apprenticeships team, {name}, apprenticeships@{name.split()[0].lower()}.gov.uk",
+        requests=requests, completed_by=rng.choice(["Sam Patel", "Jo Evans", "Alex Morgan", "Chris Okafor"]),
+        completed_role=rng.choice(["Head teacher", "School business manager", "Deputy head teacher"]),
+        email=f"office@{school.name.split()[0].lower()}.sch.uk", completed_on=dt.date(2026, 3, rng.randrange(2, 28)),
+    )

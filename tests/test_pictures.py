@@ -63,6 +63,7 @@ PAGE_BUDGETS = {
                                         "16 pages")),
     "role-map": Budget(12, "a sample role map (about 40 roles, on the 100-standard illustrative list)"),
     "tracker": Budget(16, "a sample tracker (its targets, a year of actuals, the action plan)"),
+    "school-request": Budget(6, "a sample school's request (its Instructions, Request and the illustrative standards)"),
 }
 # The demo's import of 6 councils: 6 self-assessments and an external assessment, 3 levy plans, 4 trackers (the
 # Hertfordshire example's 21 actions among them) and 2 role maps (52 roles). It prints on 98 pages; the Roles sheet
