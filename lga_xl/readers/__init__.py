@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..answers import unchanged_since_sent
 from ..contract import META_SHEET
 from ..issues import Issue, WorkbookError
 from ..kinds import KINDS, UnknownKind, kind
@@ -43,7 +44,11 @@ def read_package(pkg: Package, expected: str | None = None) -> Any:
     if expected is not None and name != expected:
         raise WorkbookError(pkg.issue("wrong-kind", f"this is an lga_xl {name} workbook, not a {expected}"))
     version = pkg.require_version(workbook_kind.versions)
-    return workbook_kind.reader(pkg, workbook_kind.contracts[version])
+    result = workbook_kind.reader(pkg, workbook_kind.contracts[version])
+    unchanged = unchanged_since_sent(pkg.meta, result.input_hash)  # a workbook sent out with answers carried forward
+    if unchanged:
+        result.issues.append(pkg.issue("unchanged-since-sent", unchanged))
+    return result
 
 
 def validate(path: str | Path, *, display: str | None = None) -> list[Issue]:
