@@ -48,6 +48,12 @@ _EXPORTS = {
     "load_mot_report": "mot.from_store",
     "write_mot_report": "mot.reports",
     "write_mot_reports": "mot.reports",
+    "new_workbook": "blanks",
+    "send_out": "sendout",
+    "read_councils": "sendout",
+    "upgrade_workbooks": "upgrade",
+    "write_feedback": "feedback",
+    "council_history": "history",
 }
 
 __all__ = ["__version__", *_EXPORTS]

@@ -49,7 +49,7 @@ from .answers import CARRIED_FROM, SENT_HASH, Answers, carried_when, migrate
 from .blanks import template
 from .carry import CarryError, answer_cells, meta_cells
 from .contract import SEND_OUT_HEADING, SEND_OUT_NAMES, Contract
-from .kinds import Kind, kind
+from .kinds import KINDS, Kind, kind
 from .outputs import check_output, prepare_output_folder
 from .readers.package import open_package
 from .reference import ORG_TYPES, match_region
@@ -68,11 +68,14 @@ COUNCILS_CSV_FIELDS = (
 )
 MANIFEST = "manifest.csv"
 MANIFEST_COLUMNS = ("organisation", "region", "type", "contact", "email", "file", "carried_from", "carried", "notes")
-SENT_KINDS = ("self-assessment", "levy-plan", "tracker")
+SENT_KINDS = tuple(name for name, workbook_kind in KINDS.items() if workbook_kind.carry_path)
 # Names Windows refuses for a file, whatever its extension (Microsoft, "Naming Files, Paths, and Namespaces").
 WINDOWS_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)),
                               *(f"LPT{n}" for n in range(1, 10))})
 MAX_STEM = 80  # characters of a council's name in its file name: paths stay well inside Windows' 260
+# Letters that have no accent to drop, as ASCII writes them.
+_ASCII_LETTERS = str.maketrans({"Œ": "OE", "œ": "oe", "Æ": "AE", "æ": "ae", "ß": "ss", "Ø": "O", "ø": "o",
+                                "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Þ": "Th", "þ": "th", "’": "'"})
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -185,7 +188,7 @@ def match_org_type(text: str) -> str | None:
 def safe_file_stem(name: str) -> str:
     """A council's name as the start of a file name any system accepts.
 
-    Accents are dropped, ``&`` is "and", apostrophes go, and every character
+    Accents are dropped (Œ is OE), ``&`` is "and", apostrophes go, and every character
     Windows refuses (``< > : " / \\ | ? *`` and control characters) or that is
     not a plain letter, digit or simple punctuation becomes a space; no
     trailing dot or space, no reserved name (CON, PRN, AUX, NUL, COM1...),
@@ -197,14 +200,15 @@ def safe_file_stem(name: str) -> str:
         >>> safe_file_stem("Ynys Môn: <CON>"), safe_file_stem("con."), safe_file_stem("???")
         ('Ynys Mon CON', 'con_', 'council')
     """
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    text = unicodedata.normalize("NFKD", name.translate(_ASCII_LETTERS)).encode("ascii", "ignore").decode()
     text = re.sub(r"['`]", "", text.replace("&", " and "))
     text = re.sub(r"[^A-Za-z0-9 .,()_+-]+", " ", text)
     text = re.sub(r"\s+", " ", text).strip(" .")[:MAX_STEM].rstrip(" .")
     if not text:
         return "council"
-    if text.split(".")[0].strip().upper() in WINDOWS_RESERVED:
-        text += "_"
+    head, dot, rest = text.partition(".")
+    if head.strip().upper() in WINDOWS_RESERVED:  # NUL and NUL.txt alike
+        text = f"{head.rstrip()}_{dot}{rest}"
     return text
 
 
@@ -285,7 +289,7 @@ class _Carried:
 
 def _sent_kind(kind_name: str) -> Kind:
     workbook_kind = kind(kind_name)
-    if kind_name not in SENT_KINDS or workbook_kind.carrier is None:
+    if kind_name not in SENT_KINDS:
         raise SendOutError(f"{kind_name} workbooks are not sent out; send out one of {', '.join(SENT_KINDS)}")
     return workbook_kind
 
