@@ -251,7 +251,6 @@ def _count(outcomes: Sequence[FileOutcome]) -> dict[str, int]:
         "read": len(outcomes) - tally["skipped"],
         "imported": tally["imported"] + unchanged,
         "unchanged": unchanged,
-        "unchanged_since_sent": tally["unchanged-since-sent"],
         "rejected": tally["rejected"],
         "skipped": tally["skipped"],
     }

@@ -253,7 +253,7 @@ class Contract:
 # and what was carried forward.  Fixed cells, never hashed: they do not make a return another one.
 SEND_OUT_HEADING = "From your adviser"
 SEND_OUT_NAMES = ("PreparedFor", "ReturnBy", "ReturnTo", "CarriedForward")
-SEND_OUT_DATE_FORMAT = "d mmmm yyyy"
+SEND_OUT_DATE_FORMAT = "dd/mm/yyyy"  # the house date format (lga_xl.writers.style.DATE)
 
 
 def send_out_block(sheet: str, first_row: int, *, label_column: int = 0, value_column: int = 1) -> Block:
