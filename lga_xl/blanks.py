@@ -52,8 +52,8 @@ COVER_OPTIONS: dict[str, dict[str, str]] = {
 # planned starts) is written by the writer itself.
 SHAPING_OPTIONS: dict[str, dict[str, Any]] = {
     "self-assessment": {"assessment_type": "Self", "edition": "lga-2017"},
-    "levy-plan": {"tax_year": "2026-27", "standards": None, "standards_source": None, "rows": None},
-    "tracker": {"example": None, "rows": None},
+    "levy-plan": {"tax_year": "2026-27", "standards": None, "standards_source": None, "rows": None, "schools": ()},
+    "tracker": {"example": None, "rows": None, "targets": ()},
 }
 # The public blank templates in the repository's workbooks/ folder, by kind.
 PUBLIC_NAMES = {"self-assessment": "self_assessment.xlsx", "levy-plan": "schools_levy_plan.xlsx"}

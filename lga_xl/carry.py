@@ -139,10 +139,8 @@ def answer_cells(answers: Answers, contract: Contract, template: Template) -> di
         for row, r in zip(rows, _rows_for(answers, table, rows, template)):
             if r is None:
                 continue
-            inputs = table.keys("input")
-            for key, value in row.items():
-                if key in inputs:
-                    values[(table.sheet, table.cell(key, r))] = value
+            for key in table.keys("input"):  # every input of the row: a blank carried is a blank written
+                values[(table.sheet, table.cell(key, r))] = row.get(key)
     return values
 
 
@@ -200,7 +198,10 @@ class Carrier:
     hidden sheet).  ``resizable``: the tables the writer can make longer (its
     ``rows`` option).  ``options_tables``: tables that are template options,
     not cells (a levy plan's standards).  ``describe(answers)``: what was
-    carried, in a few words.
+    carried, in a few words.  ``layout(answers)``: writer options that lay
+    the workbook out for the answers (a levy plan's columns are sized to its
+    schools' names, a tracker's charts and their captions drawn for its
+    targets); such a workbook's template is built for it.
     """
 
     from_store: Callable[[ReturnStore, int, str, Mapping[str, Any]], Answers]
@@ -208,6 +209,7 @@ class Carrier:
     describe: Callable[[Answers], str]
     resizable: frozenset[str] = frozenset()
     options_tables: frozenset[str] = field(default_factory=frozenset)
+    layout: Callable[[Answers], dict[str, Any]] = field(default=lambda answers: {})
 
     def rows(self, answers: Answers, contract: Contract) -> dict[str, int]:
         """The ``rows`` option a template needs to hold the answers' tables (empty when the default fits).
@@ -340,9 +342,17 @@ def _describe_levy_plan(answers: Answers) -> str:
     return ", ".join([*figures, f"{schools} schools"])
 
 
+def _levy_plan_layout(answers: Answers) -> dict[str, Any]:
+    from .writers.levy_plan import SchoolEntry
+
+    schools = answers.tables.get("Schools", [])
+    return {"schools": tuple(SchoolEntry(row.get("urn", ""), row.get("name"), row.get("type", ""), row.get("pay_bill"),
+                                         row.get("headcount")) for row in schools)} if schools else {}
+
+
 LEVY_PLAN = Carrier(_levy_plan_from_store, _levy_plan_options, _describe_levy_plan,
                     resizable=frozenset({"Schools", "PlannedStarts", "Transfers"}),
-                    options_tables=frozenset({"Standards", "FundingBands"}))
+                    options_tables=frozenset({"Standards", "FundingBands"}), layout=_levy_plan_layout)
 
 
 # The growth-strategy tracker.
@@ -389,8 +399,23 @@ def _describe_tracker(answers: Answers) -> str:
     return ", ".join(f"{count} {what}" for count, what in counts)
 
 
+def _tracker_layout(answers: Answers) -> dict[str, Any]:
+    from . import targets as rules
+
+    def target(row: Row) -> rules.Target:
+        figures = {key: _decimal(row[key]) for key in ("baseline", "target", "amber_within")
+                   if isinstance(row.get(key), (int, float, Decimal))}
+        dates = {key: row[key] for key in ("baseline_date", "target_date") if isinstance(row.get(key), dt.date)}
+        return rules.Target(cells.text(row.get("id")) or "", cells.text(row.get("measure")) or "",
+                            cells.text(row.get("unit")) or rules.NUMBER, note=cells.text(row.get("note")) or "",
+                            **figures, **dates)
+
+    targets = answers.tables.get("Targets", [])
+    return {"targets": tuple(map(target, targets))} if targets else {}
+
+
 TRACKER = Carrier(_tracker_from_store, _tracker_options, _describe_tracker,
-                  resizable=frozenset({"Targets", "Actuals", "Actions", "PublicSector"}))
+                  resizable=frozenset({"Targets", "Actuals", "Actions", "PublicSector"}), layout=_tracker_layout)
 
 
 # Private API.

@@ -372,8 +372,12 @@ def _writer_default(workbook_kind: Kind, option: str) -> Any:
 def _write(workbook_kind: Kind, contract: Contract, council: Council, path: Path, carried: _Carried | None,
            options: Mapping[str, Any], due: dt.date | None, contact: str | None) -> Sent:
     answers = None if carried is None else carried.answers.moved(carried.answers.version)  # notes of its own
-    rows = {} if answers is None else workbook_kind.carrier.rows(answers, contract)
-    built = template(workbook_kind.name, **options, **({"rows": rows} if rows else {}))
+    shaped = dict(options)
+    if answers is not None:
+        shaped.update(workbook_kind.carrier.layout(answers))
+        if rows := workbook_kind.carrier.rows(answers, contract):
+            shaped["rows"] = rows
+    built = template(workbook_kind.name, **shaped)
     values = _cover_cells(contract, council)
     if answers is not None:
         try:

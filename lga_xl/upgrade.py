@@ -120,18 +120,18 @@ def upgrade_workbook(source: str | Path, out: str | Path, *, force: bool = False
     except WorkbookError as err:
         return Upgraded(source, problem=err.issue.message)
     migrated = migrate(answers, workbook_kind.migrations, current.version)
-    options = carrier.template_options(migrated, meta)
+    fillable = carrier.fillable(migrated)
+    options = {**carrier.template_options(migrated, meta), **carrier.layout(fillable)}
     if rows := carrier.rows(migrated, current):
         options["rows"] = rows
     built = template(workbook_kind.name, **options)
-    fillable = carrier.fillable(migrated)
     try:
         values = answer_cells(fillable, current, built)
     except CarryError as exc:
         return Upgraded(source, kind=workbook_kind.name, from_version=version, problem=str(exc))
     values.update(meta_cells(built, {UPGRADED_FROM: version}))
     path = built.fill(check_output(out, force=force, inputs=inputs), values)
-    not_carried = [*migrated.notes, *fillable.notes[len(migrated.notes):],
+    not_carried = [*migrated.notes, *fillable.notes,
                    *(f"{issue.sheet}!{issue.cell}: {issue.message}; the upgraded workbook has the formula again"
                      for issue in typed_over)]
     return Upgraded(source, path, workbook_kind.name, version, current.version, tuple(dict.fromkeys(not_carried)))

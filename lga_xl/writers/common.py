@@ -176,6 +176,8 @@ def lay_out_send_out(wb: Workbook, ws: Worksheet, block: Block, last_column: int
     text has room.
     """
     style.apply(ws.cell(row=block.first_row - 1, column=block.label_column + 1), style.HEADING)
+    # Sized now: the heading is written into a copy, after the writer has sized the rows by their text.
+    ws.row_dimensions[block.first_row - 1].height = style.line_height(style.HEADING.font.size)
     for named in block.names:
         row = block.row(named.name)
         style.apply(ws.cell(row=row, column=block.label_column + 1), style.LABEL)
