@@ -437,9 +437,7 @@ def _rows_for(answers: Answers, table: Table, rows: list[Row], template: Templat
             raise CarryError(f"the template's {table.name} table has {capacity} rows, not the {len(rows)} carried")
         return list(range(table.first_row, table.first_row + len(rows)))
     key = keys[0]
-    shown = cell_texts(template, table.sheet,
-                       [table.cell(key.key, r) for r in range(table.first_row, table.first_row + capacity)])
-    row_of = {_key(text): table.first_row + index for index, text in enumerate(shown) if text}
+    row_of = _keyed_rows(template, table, key.key, capacity)
     placed = []
     for row in rows:
         r = row_of.get(_key(row.get(key.key)))
@@ -448,6 +446,16 @@ def _rows_for(answers: Answers, table: Table, rows: list[Row], template: Templat
                                  "so its answers were not carried")
         placed.append(r)
     return placed
+
+
+def _keyed_rows(template: Template, table: Table, key: str, capacity: int) -> dict[str, int]:
+    """Key -> worksheet row of a keyed table of a template, read from its cells once."""
+    cache = template.__dict__.setdefault("_keyed_rows", {})
+    if table.name not in cache:
+        shown = cell_texts(template, table.sheet,
+                           [table.cell(key, r) for r in range(table.first_row, table.first_row + capacity)])
+        cache[table.name] = {_key(text): table.first_row + index for index, text in enumerate(shown) if text}
+    return cache[table.name]
 
 
 def _key(value: Any) -> str:

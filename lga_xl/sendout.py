@@ -48,15 +48,15 @@ from . import a1, cells, levy
 from .answers import CARRIED_FROM, SENT_HASH, Answers, carried_when, migrate
 from .blanks import template
 from .carry import CarryError, answer_cells, meta_cells
-from .contract import SEND_OUT_HEADING, SEND_OUT_NAMES, Contract
+from .contract import META_SHEET, SEND_OUT_HEADING, SEND_OUT_NAMES, Contract
 from .kinds import KINDS, Kind, kind
-from .outputs import check_output, prepare_output_folder
+from .outputs import atomic_write, check_output, prepare_output_folder
 from .readers.package import open_package
 from .reference import ORG_TYPES, match_region
 from .text import squash
 from .usertext import Field, UserRow, read_user_csv
 from .writers.csv_export import safe_text
-from .writers.fill import Value
+from .writers.fill import Value, package_bytes
 
 COUNCILS_CSV_FIELDS = (
     Field("organisation", ("Organisation", "Organisation name", "Organization", "Council", "Council name",
@@ -388,12 +388,18 @@ def _write(workbook_kind: Kind, contract: Contract, council: Council, path: Path
     if carried is None:
         built.fill(path, values)
         return Sent(council, path)
+    # Hash what the reader will read when it comes back: from a quick stored copy, then the copy to keep.
     values.update(meta_cells(built, {CARRIED_FROM: carried.carried_from}))
-    built.fill(path, values)
-    with open_package(path) as pkg:  # what the reader will hash when it comes back
+    parts = built.filled_parts(values)
+    with atomic_write(path) as partial:
+        partial.write_bytes(package_bytes(parts, compress=False))
+    with open_package(path) as pkg:
         sent_hash = pkg.input_hash(contract)
-    values.update(meta_cells(built, {CARRIED_FROM: carried.carried_from, SENT_HASH: sent_hash}))
-    built.fill(path, values)
+    sent_meta = meta_cells(built, {CARRIED_FROM: carried.carried_from, SENT_HASH: sent_hash})
+    meta_part = built.sheet_parts[META_SHEET]
+    parts[meta_part] = built.filled_parts(sent_meta)[meta_part]  # only the hidden sheet differs
+    with atomic_write(path) as partial:
+        partial.write_bytes(package_bytes(parts))
     return Sent(council, path, carried.carried_from, carried.describe, tuple(answers.notes))
 
 
