@@ -55,6 +55,12 @@ _EXPORTS = {
     "write_school_statements": "schools_toolkit",
     "merge_school_requests": "schools_toolkit",
     "write_schools_handout": "schools_toolkit",
+    "new_workbook": "blanks",
+    "send_out": "sendout",
+    "read_councils": "sendout",
+    "upgrade_workbooks": "upgrade",
+    "write_feedback": "feedback",
+    "council_history": "history",
 }
 
 __all__ = ["__version__", *_EXPORTS]

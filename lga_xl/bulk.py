@@ -65,7 +65,9 @@ class FileOutcome:
     """What happened to one file of an import."""
 
     path: str
-    outcome: str  # "imported", "unchanged" (already in the store), "rejected" or "skipped"
+    # "imported", "unchanged" (already in the store), "unchanged-since-sent" (sent out with answers carried
+    # forward and returned with none changed: not stored), "rejected" or "skipped"
+    outcome: str
     return_id: int | None = None
     kind: str | None = None
     organisation: str | None = None
@@ -176,8 +178,12 @@ def import_returns(
     with ReturnStore(db) as store:
         run_id = store.begin_run()
         for done, parsed in enumerate(_read_all(to_read, jobs, parse_file, _crashed_return), start=1):
-            return_id, added = store.add(parsed, run_id)
-            outcomes.append(_outcome(parsed, return_id, added))
+            unchanged = _unchanged_since_sent(parsed)
+            if unchanged is not None:  # the return it was carried from stands for it
+                outcomes.append(unchanged)
+            else:
+                return_id, added = store.add(parsed, run_id)
+                outcomes.append(_outcome(parsed, return_id, added))
             if done % 200 == 0:
                 store.commit()
             if progress:
@@ -340,6 +346,16 @@ def _outcome(parsed: ParsedReturn, return_id: int, added: bool) -> FileOutcome:
     return FileOutcome(record["file_path"], outcome, return_id, record["kind"], record["organisation"], reason)
 
 
+def _unchanged_since_sent(parsed: ParsedReturn) -> FileOutcome | None:
+    """The outcome of a return sent back with every carried-forward answer unchanged; None for any other."""
+    found = next((row for row in parsed.rows.get("issues", []) if row["code"] == "unchanged-since-sent"), None)
+    if found is None:
+        return None
+    record = parsed.record
+    return FileOutcome(record["file_path"], "unchanged-since-sent", None, record["kind"], record["organisation"],
+                       found["message"])
+
+
 def skip_reason(path: Path) -> str:
     """Why a file found in a folder is not read."""
     if path.name.startswith("~$"):
@@ -349,10 +365,12 @@ def skip_reason(path: Path) -> str:
 
 def _count(outcomes: Sequence[FileOutcome]) -> dict[str, int]:
     tally = Counter(o.outcome for o in outcomes)
+    # A return sent back unchanged is the earlier return already in the store.
+    unchanged = tally["unchanged"] + tally["unchanged-since-sent"]
     return {
         "read": len(outcomes) - tally["skipped"],
-        "imported": tally["imported"] + tally["unchanged"],
-        "unchanged": tally["unchanged"],
+        "imported": tally["imported"] + unchanged,
+        "unchanged": unchanged,
         "rejected": tally["rejected"],
         "skipped": tally["skipped"],
     }

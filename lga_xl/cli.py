@@ -730,6 +730,105 @@ def codes() -> None:
         _say(f"{code.code:32} {code.severity:8} {code.meaning}")
 
 
+# The adviser's year: send-out, upgrade, feedback, history (lga_xl.sendout, .upgrade, .feedback, .history).
+
+def _sent_kinds() -> tuple[str, ...]:
+    from .kinds import KINDS
+
+    return tuple(name for name, workbook_kind in KINDS.items() if workbook_kind.carry_path)
+
+
+@main.command("send-out")
+@click.argument("kind_name", metavar="KIND", type=click.Choice(_sent_kinds()))
+@click.option("--councils", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="CSV of councils: Organisation, Region, Type; optionally Contact name and Email (any order).")
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the workbooks and manifest.csv (created; refused if it holds files, without --force).")
+@click.option("--db", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A store (lga-xl import): each council's latest return of KIND is carried forward.")
+@click.option("--deadline", help="The date to return it by, such as 30/10/2026, shown on the cover.")
+@click.option("--contact", help="Whom to send it back to and ask, shown on the cover.")
+@click.option("--tax-year", help="Levy plans: the plan's tax year, such as 2026-27 (default 2026-27).")
+@click.option("--standards", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Levy plans: your export of the Skills England standards list; an illustrative sample if omitted.")
+@click.option("--force", is_flag=True, help="Write into a folder that holds files, replacing files of the same name.")
+def send_out_command(kind_name: str, councils: Path, out_dir: Path, db: Path | None, deadline: str | None,
+                     contact: str | None, tax_year: str | None, standards, force: bool) -> None:
+    """One personalised workbook per council, last year's answers carried forward with --db.
+
+    \b
+    lga-xl send-out self-assessment --councils councils.csv --out-dir 2026 --db returns.sqlite \\
+        --deadline 30/10/2026 --contact "Sam Adviser, sam.adviser@local.gov.uk"
+    """
+    from .sendout import SendOutError, send_out
+    from .standards import StandardsError, load_standards
+
+    try:
+        standard_list = None if standards is None else load_standards(standards)
+    except StandardsError as exc:
+        raise _InputError("--standards", exc) from None
+    source = None if standards is None else standards.name
+    try:
+        report = send_out(kind_name, councils, out_dir, db=db, deadline=deadline, contact=contact, tax_year=tax_year,
+                          standards=standard_list, standards_source=source, force=force,
+                          progress=_progress("Writing workbooks"))
+    except SendOutError as exc:
+        raise _CommandError(str(exc)) from None
+    for sent in report.sent:
+        for note in sent.notes:
+            _say(f"{sent.council.organisation}: {note}")
+    _say(report.summary())
+
+
+@main.command("upgrade")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the upgraded copies (same file names; refused if it holds files, without --force).")
+@click.option("--force", is_flag=True, help="Write into a folder that holds files, replacing files of the same name.")
+def upgrade_command(files: tuple[Path, ...], out_dir: Path, force: bool) -> None:
+    """Returns made on an older template, as the current template with the same answers (to send out again)."""
+    from .upgrade import upgrade_workbooks
+
+    report = upgrade_workbooks(files, out_dir, force=force)
+    for item in report.upgraded:
+        _say("\n".join(item.lines()))
+    _say(report.summary())
+    sys.exit(report.exit_code)
+
+
+@main.command("feedback")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the annotated copies (same file names; refused if it holds files, without --force).")
+@click.option("--force", is_flag=True, help="Write into a folder that holds files, replacing files of the same name.")
+def feedback_command(files: tuple[Path, ...], out_dir: Path, force: bool) -> None:
+    """A copy of each return with its problems written in: an Issues sheet first, each problem cell shaded and
+    commented. The returns themselves are not changed."""
+    from .feedback import write_feedback
+
+    report = write_feedback(files, out_dir, force=force)
+    for item in report.annotated:
+        _say(item.line())
+    _say(report.summary())
+    sys.exit(report.exit_code)
+
+
+@main.command("history")
+@click.argument("organisation")
+@click.option("--db", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=Path("returns.sqlite"),
+              show_default=True, help="The store to read (made by lga-xl import).")
+@click.option("--json", "as_json", is_flag=True, help="Print the history as JSON.")
+def history_command(organisation: str, db: Path, as_json: bool) -> None:
+    """A council's returns over time: each self-assessment's rating per strand, side by side."""
+    from .history import HistoryError, council_history
+
+    try:
+        history = council_history(organisation, db)
+    except HistoryError as exc:
+        raise _CommandError(str(exc)) from None
+    _say(history.to_json() if as_json else "\n".join(history.lines()))
+
+
 # The Schools Toolkit (docs/schools-toolkit.md).
 
 

@@ -133,6 +133,7 @@ def load_sections(db: str | Path) -> list[Section]:
                 first = () if table.per_return else tuple(c for c in own if c != "position" and c in columns)[:1]
                 sections.append(Section(table.section_name, columns, list(rows), _kinds(columns, own), table.title,
                                         describe(workbook_kind, table), ("return_id", "organisation", *first)))
+        _insert_after(sections, "elements", _progress_section(store))
         columns, rows = store.query(ISSUES_QUERY)
         sections.append(Section("issues", columns, list(rows), _kinds(columns), "Issues",
                                 "Every problem found in a file, with its sheet and cell: errors stopped a return "
@@ -144,6 +145,21 @@ def load_sections(db: str | Path) -> list[Section]:
     for section in sections:
         _yes_or_no(section)
     return sections
+
+
+def _progress_section(store: ReturnStore) -> Section:
+    from .history import PROGRESS_COLUMNS, PROGRESS_KINDS, progress_rows
+
+    return Section("progress", list(PROGRESS_COLUMNS), progress_rows(store), dict(PROGRESS_KINDS), "Progress",
+                   "One row per strand of each council's latest Self assessment, beside its previous one: the "
+                   "rating and score then and now, and the change in score (blank for a council with one "
+                   "assessment, or a strand not rated in both).", ("return_id", "organisation", "strand"))
+
+
+def _insert_after(sections: list[Section], name: str, section: Section) -> None:
+    """``section`` placed after the section called ``name`` (at the end when there is none)."""
+    names = [s.name for s in sections]
+    sections.insert(names.index(name) + 1 if name in names else len(sections), section)
 
 
 def _kinds(columns: Sequence[str], own: dict[str, str] | None = None) -> dict[str, str]:

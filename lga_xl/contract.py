@@ -253,3 +253,31 @@ class Contract:
         """Table -> the headers of its columns that identify a return."""
         return {t.name: tuple(c.header for c in t.columns if c.in_hash)
                 for t in self.tables if any(c.in_hash for c in t.columns)}
+
+
+# The cover of a workbook sent to one council (lga_xl.sendout): who it is for, the deadline, whom to ask,
+# and what was carried forward.  Fixed cells, never hashed: they do not make a return another one.
+SEND_OUT_HEADING = "From your adviser"
+SEND_OUT_NAMES = ("PreparedFor", "ReturnBy", "ReturnTo", "CarriedForward")
+SEND_OUT_DATE_FORMAT = "dd/mm/yyyy"  # the house date format (lga_xl.writers.style.DATE)
+
+
+def send_out_block(sheet: str, first_row: int, *, label_column: int = 0, value_column: int = 1) -> Block:
+    """The send-out cover cells of a template, under a heading on row ``first_row - 1``.
+
+    Left blank when the workbook is made; a personalised copy fills in the
+    labels and values it has (:func:`lga_xl.sendout.send_out`).
+
+    Example:
+        >>> block = send_out_block("Cover", 12)
+        >>> block.cell("ReturnBy"), [name.label for name in block.names][:2]
+        ('B13', ['Prepared for', 'Please return by'])
+    """
+    return Block(sheet, first_row=first_row, label_column=label_column, value_column=value_column, note_column=None,
+                 names=(
+        Name("PreparedFor", "Prepared for", "text", role="fixed", note="The council's contact for this workbook."),
+        Name("ReturnBy", "Please return by", "date", role="fixed", number_format=SEND_OUT_DATE_FORMAT),
+        Name("ReturnTo", "Send it back to", "text", role="fixed", note="The adviser to send it to and ask."),
+        Name("CarriedForward", "Carried forward", "text", role="fixed",
+             note="The earlier return whose answers this workbook starts from."),
+    ))

@@ -62,6 +62,9 @@ _CODES = [
     IssueCode("missing-column", "error", "A column the template needs was renamed or deleted from its table."),
     # Problems inside a readable file.
     IssueCode("has-macros", "warning", "The workbook contains macros; they were ignored and never run."),
+    IssueCode("unchanged-since-sent", "warning",
+              "Every answer is still as carried forward into the workbook when it was sent: nothing was updated, so "
+              "the import keeps the earlier return instead of adding this one."),
     IssueCode("missing-org-name", "error", "The organisation name is blank."),
     IssueCode("unknown-region", "error", "The region is blank or not one of the nine English regions."),
     IssueCode("unknown-assessment-type", "error", "The assessment type is not Self or External."),

@@ -159,6 +159,9 @@ class Kind:
     sample_path: str  # "module:function(path, *, seed) -> Path": a valid filled return of a fictional council
     store: Callable[[Kind], tuple[StoreTable, ...]] = field(repr=False)
     describe: Callable[[Any], list[str]] = field(repr=False, default=lambda result: [])
+    # "module:object": how its answers are carried forward, sent out and upgraded (lga_xl.carry.Carrier);
+    # "" for a kind the adviser does not send out.
+    carry_path: str = ""
 
     @cached_property
     def contracts(self) -> dict[str, Contract]:
@@ -172,6 +175,16 @@ class Kind:
     @property
     def current(self) -> Contract:
         return list(self.contracts.values())[-1]
+
+    @property
+    def migrations(self) -> tuple[Any, ...]:
+        """How a return's answers move from each template version to the next (lga_xl.answers.Migration)."""
+        return tuple(getattr(importlib.import_module(self.contracts_module), "MIGRATIONS", ()))
+
+    @property
+    def carrier(self) -> Any:
+        """Its :class:`lga_xl.carry.Carrier`, or None when it is not sent out."""
+        return _resolve(self.carry_path) if self.carry_path else None
 
     @cached_property
     def model(self) -> type:
@@ -421,18 +434,18 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("self-assessment", "Maturity Model self-assessment", "lga_xl.contracts.self_assessment",
          "lga_xl.models:SelfAssessment", "lga_xl.readers.self_assessment:read_self_assessment_package",
          "lga_xl.writers.self_assessment:new_self_assessment", "lga_xl.samples:sample_self_assessment",
-         _self_assessment_store, _describe_self_assessment),
+         _self_assessment_store, _describe_self_assessment, carry_path="lga_xl.carry:SELF_ASSESSMENT"),
     Kind("levy-plan", "Schools apprenticeship levy plan", "lga_xl.contracts.levy_plan",
          "lga_xl.models:LevyPlan", "lga_xl.readers.levy_plan:read_levy_plan_package",
          "lga_xl.writers.levy_plan:new_levy_plan", "lga_xl.writers.levy_plan:sample_levy_plan",
-         _levy_plan_store, _describe_levy_plan),
+         _levy_plan_store, _describe_levy_plan, carry_path="lga_xl.carry:LEVY_PLAN"),
     Kind("role-map", "Job roles mapped to apprenticeship standards", "lga_xl.contracts.role_map",
          "lga_xl.models:RoleMap", "lga_xl.readers.role_map:read_role_map_package",
          "lga_xl.writers.role_map:new_role_map", "lga_xl.samples:sample_role_map", _role_map_store,
          _describe_role_map),
     Kind("tracker", "Growth-strategy tracker", "lga_xl.contracts.tracker", "lga_xl.models:Tracker",
          "lga_xl.readers.tracker:read_tracker_package", "lga_xl.writers.tracker:new_tracker",
-         "lga_xl.samples:sample_tracker", _tracker_store, _describe_tracker),
+         "lga_xl.samples:sample_tracker", _tracker_store, _describe_tracker, carry_path="lga_xl.carry:TRACKER"),
     Kind("school-request", "School's request for apprentices", "lga_xl.contracts.school_request",
          "lga_xl.models:SchoolRequest", "lga_xl.readers.school_request:read_school_request_package",
          "lga_xl.writers.school_request:new_school_request", "lga_xl.samples:sample_school_request",

@@ -57,7 +57,7 @@ from decimal import Decimal
 import xlwings
 from xlwings import arg, func
 
-from . import cells
+from . import cells, issue_sheet
 from .levy import (
     LEVY_START,
     funds_entering,
@@ -110,8 +110,8 @@ __all__ = [
 ]
 
 CATEGORY = "lga_xl"  # the Insert Function dialog's category (classic xlwings)
-ISSUES_SHEET = "Issues"
-ISSUE_COLUMNS = ("Severity", "Code", "Message", "Sheet", "Cell")
+ISSUES_SHEET = issue_sheet.SHEET
+ISSUE_COLUMNS = issue_sheet.COLUMNS
 _FORMULA_START = ("=", "+", "-", "@")  # text starting so would become a formula when written to a cell
 
 
@@ -354,7 +354,9 @@ def validate_active_workbook() -> None:
 
     Runs from the "validate this workbook" button (``RunPython``).  The
     workbook is checked as it is on screen, saved or not: Excel saves a copy
-    for lga_xl to read, and the workbook itself is not saved.
+    for lga_xl to read, and the workbook itself is not saved.  The sheet has
+    the layout of the adviser's annotated copy (:mod:`lga_xl.issue_sheet`):
+    each problem's cell is a link to it.
     """
     from .readers import validate  # openpyxl and python-calamine: a desktop Python only
 
@@ -369,10 +371,9 @@ def validate_active_workbook() -> None:
         sheet.clear_contents()
     else:
         sheet = book.sheets.add(ISSUES_SHEET, after=book.sheets[len(names) - 1])
-    rows = [[issue.severity, issue.code, issue.message, issue.sheet or "", issue.cell or ""] for issue in issues]
-    if not rows:
-        rows = [["", "", "No issues found.", "", ""]]
-    sheet["A1"].value = [list(ISSUE_COLUMNS)] + [[_cell_text(text) for text in row] for row in rows]
+    rows = [["=" + cell.formula if isinstance(cell, issue_sheet.Link) else _cell_text(cell) for cell in row]
+            for row in issue_sheet.issue_rows(issues)]
+    sheet["A1"].value = [list(ISSUE_COLUMNS), *rows]
     sheet.activate()
 
 

@@ -503,7 +503,8 @@ def test_validate_active_workbook_lists_the_issues_on_an_issues_sheet(tmp_path, 
     sheet = book.sheets["Issues"]
     header, *rows = sheet.rows
     assert header == ["Severity", "Code", "Message", "Sheet", "Cell"]
-    assert ["error", "unknown-status", f"LC-D1: 'Yes' is not a status; {STATUS_HELP}", "Assessment", "E5"] in rows
+    assert ["error", "unknown-status", f"LC-D1: 'Yes' is not a status; {STATUS_HELP}", "Assessment",
+            "=HYPERLINK(\"#'Assessment'!E5\",\"E5\")"] in rows  # the cell, as a link that goes there
     assert any(row[1] == "value-normalised" for row in rows)
     assert sheet.active
 

@@ -6,6 +6,8 @@
   OpeningBalance, TransfersCommitted), each beside the value the formulas use
   (``...Used``: a percentage typed as 95 is 95%, a number pasted as text is
   read, a blank allowance is 15,000); and the results in four groups.
+  Between who and the figures, the send-out cells (PreparedFor, ReturnBy,
+  ReturnTo, CarriedForward), blank until :mod:`lga_xl.sendout` fills them in.
 * ``Forecast``: the expiry and shortfall results at the top, table ``Years``
   (the forecast by financial year, with each year's pay bill and levy) and
   table ``Forecast``, 48 months from the plan start, one row per month
@@ -27,7 +29,7 @@ both are in :data:`CONTRACTS`.
 
 Example:
     >>> CONTRACT.address("EnglishPercent"), CONTRACT.address("EnglishPercentUsed")
-    (('Plan', 'B14'), ('Plan', 'C14'))
+    (('Plan', 'B20'), ('Plan', 'C20'))
     >>> PLANNED_STARTS.structured("in_year_cost"), list(CONTRACTS)
     ('PlannedStarts[In-year cost]', ['1.0', '2.0'])
 """
@@ -36,11 +38,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .. import levy
-from ..contract import Block, Column, Contract, Name, RowCheck, Table, structured
+from .. import cells, levy
+from ..answers import Answers, Migration
+from ..contract import Block, Column, Contract, Name, RowCheck, Table, send_out_block, structured
 from ..forecast import FORECAST_MONTHS
 from ..formulas import excel_date
-from ..reference import EMPLOYER_COUNCIL, ESTABLISHMENT_TYPES, REGIONS
+from ..reference import EMPLOYER_COUNCIL, ESTABLISHMENT_TYPES, REGIONS, establishment_type
 from ..standards import APPROVED_FOR_DELIVERY
 from . import levy_plan_v1
 from .levy_plan_v1 import FIRST_TAX_YEAR, LAST_TAX_YEAR, MAX_DURATION_MONTHS, plan_start_of
@@ -114,7 +117,8 @@ ABOUT = Block("Plan", first_row=6, note_column=3, names=(
     Name("PlanEnd", "Plan ends", "date", role="formula", field="plan_end", number_format=DATE,
          note="31 March: the plan year is April to March."),
 ))
-FIGURES_CAPTION_ROW = ABOUT.last_row + 2  # "You type" and "Used in the figures" above the columns
+SEND_OUT = send_out_block("Plan", ABOUT.last_row + 3)
+FIGURES_CAPTION_ROW = SEND_OUT.last_row + 2  # "You type" and "Used in the figures" above the columns
 FIGURES = Block("Plan", first_row=FIGURES_CAPTION_ROW + 1, note_column=3, names=(
     Name("TotalPayBill", "Pay bill, whole council", "money", field="total_pay_bill", number_format=MONEY,
          note="The year's pay bill for the levy, schools' staff included."),
@@ -425,7 +429,7 @@ FUNDING_BANDS = Table("FundingBands", "Standards", header_row=STANDARDS.header_r
 
 CONTRACT = Contract(
     KIND, TEMPLATE_VERSION,
-    blocks=(ABOUT, FIGURES, USED, LEVY_RESULTS, START_RESULTS, TRANSFER_RESULTS, SCHOOL_RESULTS, EXPIRY,
+    blocks=(ABOUT, SEND_OUT, FIGURES, USED, LEVY_RESULTS, START_RESULTS, TRANSFER_RESULTS, SCHOOL_RESULTS, EXPIRY,
             OPENING_WORKINGS),
     tables=(SCHOOLS, PLANNED_STARTS, TRANSFERS, STANDARDS, FUNDING_BANDS, YEARS, FORECAST, EXPIRING_FUNDS,
             OPENING),
@@ -433,3 +437,48 @@ CONTRACT = Contract(
            "SchoolEmployerList": tuple(ESTABLISHMENT_TYPES.values()), "TransferTypeList": TRANSFER_TYPES},
 )
 CONTRACTS = {levy_plan_v1.TEMPLATE_VERSION: levy_plan_v1.CONTRACT, TEMPLATE_VERSION: CONTRACT}
+
+
+# Public API: migrating a return's answers from template 1.0.
+
+
+def _from_1_0(answers: Answers) -> Answers:
+    """1.0 answers in 2.0's terms (see :data:`MIGRATIONS`); what cannot be converted is copied as typed and noted."""
+    notes: list[str] = []
+    names = dict(answers.names)
+    if "EnglishPercent" in names:  # 1.0: a number from 0 to 100; 2.0: a percentage cell (95% is 0.95)
+        typed = names["EnglishPercent"]
+        try:
+            read = cells.number(typed)
+        except cells.CellValueError:
+            read = None
+            notes.append(f"Plan: the English percentage {cells.shown(typed)} is not a number; it was copied as typed")
+        if read is not None:
+            names["EnglishPercent"] = (read.value / 100).normalize()
+    schools = []
+    for row in answers.tables.get("Schools", []):
+        row = dict(row)
+        typed = cells.text(row.get("type"))
+        if typed is not None:
+            meant = establishment_type(typed)
+            if meant is None:
+                notes.append(f"Schools: {cells.text(row.get('name')) or 'a school'}'s type {typed!r} is not an "
+                             "establishment type; it was copied as typed: pick the type from the list")
+            row["type"] = meant or typed
+        schools.append(row)
+    # 1.0 names a start's school by its URN; 2.0 by its School dropdown, whose text starts with the URN.
+    starts = [{**{key: value for key, value in row.items() if key != "urn"},
+               **({"school": cells.text(row["urn"])} if cells.text(row.get("urn")) else {})}
+              for row in answers.tables.get("PlannedStarts", [])]
+    transfers = [{"type": TRANSFER, **row} for row in answers.tables.get("Transfers", [])]
+    tables = {**answers.tables, "Schools": schools, "PlannedStarts": starts, "Transfers": transfers}
+    return answers.moved(TEMPLATE_VERSION, names=names, tables={k: v for k, v in tables.items() if v}, notes=notes)
+
+
+MIGRATIONS = (Migration(
+    levy_plan_v1.TEMPLATE_VERSION, TEMPLATE_VERSION, _from_1_0,
+    "The English percentage, typed in 1.0 as a number from 0 to 100, becomes a percentage (95 becomes 95%, held "
+    "as 0.95); school types become their Get Information about Schools establishment types (Community becomes "
+    "Community school); a planned start's URN goes into its School column; transfers are marked Transfer; the "
+    "levy allowance and pay bill growth, which 1.0 did not ask for, are the 15,000 and no growth 1.0 assumed.",
+),)

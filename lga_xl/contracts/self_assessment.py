@@ -13,6 +13,9 @@ Template 2.0 (written since lga_xl 0.2):
   gap and the counts per level), the current rating and score being formulas
   of the rating rule (:mod:`lga_xl.rating`).  A strand with no answer yet
   shows "Not rated" and no score.
+* ``Cover`` of a workbook sent to one council: the send-out cells under the
+  fields (PreparedFor, ReturnBy, ReturnTo, CarriedForward), blank until
+  :mod:`lga_xl.sendout` fills them in.
 * Hidden ``lga_xl`` sheet: kind, template version and model edition.
 
 Template 1.0 (lga_xl 0.1.0) differs only on ``Summary``: OverallScore at C3
@@ -30,7 +33,8 @@ Example:
 
 from __future__ import annotations
 
-from ..contract import Block, Column, Contract, Name, Table
+from ..answers import Answers, Migration
+from ..contract import Block, Column, Contract, Name, Table, send_out_block
 from ..rating import LABELS, NOT_RATED, SCORED_LEVELS, STATUSES
 from ..reference import ASSESSMENT_TYPES, ORG_TYPES, REGIONS
 
@@ -91,7 +95,9 @@ OVERALL = Block("Summary", first_row=4, value_column=1, note_column=2, names=(
          note="Elements on the Assessment sheet with no status."),
 ))
 RATINGS = _ratings(8, "Current rating", "Current score", "Target rating", COUNT_FORMAT)
-CONTRACT = Contract(KIND, TEMPLATE_VERSION, blocks=(COVER, OVERALL), tables=(ELEMENTS, RATINGS), lists=LISTS)
+SEND_OUT = send_out_block(COVER.sheet, COVER.last_row + 3)
+CONTRACT = Contract(KIND, TEMPLATE_VERSION, blocks=(COVER, OVERALL, SEND_OUT), tables=(ELEMENTS, RATINGS),
+                    lists=LISTS)
 
 # Template 1.0, as lga_xl 0.1.0 wrote it.
 OVERALL_1_0 = Block("Summary", first_row=3, value_column=2, note_column=None, names=(
@@ -102,6 +108,16 @@ CONTRACT_1_0 = Contract(KIND, "1.0", blocks=(COVER, OVERALL_1_0),
                         tables=(ELEMENTS, _ratings(6, "Current", "Score", "Target", None)), lists=LISTS)
 
 CONTRACTS = {"1.0": CONTRACT_1_0, TEMPLATE_VERSION: CONTRACT}
+
+
+def _from_1_0(answers: Answers) -> Answers:
+    # The cover, the Elements table and the targets are the same inputs; that the Ratings table moved
+    # and its headings changed is the contracts' business (targets are found by strand).
+    return answers.moved("2.0")
+
+
+MIGRATIONS = (Migration("1.0", "2.0", _from_1_0, "The same answers: the Ratings table moved down two rows and its "
+                                                 "headings changed."),)
 
 # What each template version's formulas show, as (current, score), for a strand with no answer yet:
 # the reader compares cached values with this rather than with its own "Not rated".

@@ -1,7 +1,9 @@
 """The growth-strategy tracker workbook's contract.
 
 * ``Monitoring``: the cover as workbook-level names (OrgName, Region,
-  StrategyName, ReportingDate), then the quarter's summary as named results
+  StrategyName, ReportingDate), the send-out cells (PreparedFor, ReturnBy,
+  ReturnTo, CarriedForward; blank until :mod:`lga_xl.sendout` fills them
+  in), then the quarter's summary as named results
   (TargetsGreen ... TargetsNotSet, ActionsOverdue, ActionsDueSoon); below
   them the writer draws each target's line and lists the actions to chase.
 * ``Targets``: table ``Targets``, one row per target: its figures (inputs),
@@ -33,7 +35,7 @@ Example:
 from __future__ import annotations
 
 from .. import targets
-from ..contract import Block, Column, Contract, Name, RowCheck, Table
+from ..contract import Block, Column, Contract, Name, RowCheck, Table, send_out_block
 from ..maturity import load_edition
 from ..reference import REGIONS
 
@@ -92,7 +94,8 @@ MONITORING = Block("Monitoring", first_row=4, value_column=2, note_column=None, 
          note="The date this quarter's figures are reported as at: actions due before it and not complete are "
               "overdue."),
 ))
-SUMMARY = Block("Monitoring", first_row=MONITORING.last_row + 2, value_column=2, note_column=None, names=(
+SEND_OUT = send_out_block("Monitoring", MONITORING.last_row + 3, value_column=MONITORING.value_column)
+SUMMARY = Block("Monitoring", first_row=SEND_OUT.last_row + 2, value_column=2, note_column=None, names=(
     Name("TargetsGreen", "Targets on or ahead of their line (Green)", "whole", role="formula",
          field="targets_green", number_format=COUNT),
     Name("TargetsAmber", "Targets a little behind (Amber)", "whole", role="formula", field="targets_amber",
@@ -242,7 +245,8 @@ PUBLIC_SECTOR = Table("PublicSector", "Public sector figures", header_row=5, row
 ))
 
 CONTRACT = Contract(
-    KIND, TEMPLATE_VERSION, blocks=(MONITORING, SUMMARY), tables=(TARGETS, ACTUALS, OBJECTIVES, ACTIONS, PUBLIC_SECTOR),
+    KIND, TEMPLATE_VERSION, blocks=(MONITORING, SEND_OUT, SUMMARY),
+    tables=(TARGETS, ACTUALS, OBJECTIVES, ACTIONS, PUBLIC_SECTOR),
     lists={"UnitList": targets.UNITS, "DirectionList": targets.DIRECTIONS, "ActionStatusList": targets.ACTION_STATUSES,
            "StrandList": STRANDS, "RegionList": REGIONS},
 )

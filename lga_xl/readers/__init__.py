@@ -18,6 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..answers import unchanged_since_sent
 from ..contract import META_SHEET
 from ..issues import Issue, WorkbookError
 from ..kinds import KINDS, UnknownKind, kind
@@ -51,7 +52,12 @@ def read_package(pkg: Package, expected: str | None = None) -> Any:
             raise WorkbookError(pkg.issue("wrong-kind", f"this is an lga_xl {name} workbook, not a {expected}"))
         version = pkg.require_version(workbook_kind.versions)
         pkg.contract = workbook_kind.contracts[version]
-        return workbook_kind.reader(pkg, pkg.contract)
+        result = workbook_kind.reader(pkg, pkg.contract)
+        # A workbook sent out with answers carried forward, and sent back without a change.
+        unchanged = unchanged_since_sent(pkg.meta, result.input_hash)
+        if unchanged:
+            result.issues.append(pkg.issue("unchanged-since-sent", unchanged))
+        return result
 
 
 def validate(path: str | Path, *, display: str | None = None) -> list[Issue]:

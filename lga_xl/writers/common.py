@@ -38,7 +38,7 @@ from openpyxl.worksheet.table import Table
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import __version__, a1
-from ..contract import LISTS_SHEET, META_SHEET
+from ..contract import LISTS_SHEET, META_SHEET, Block
 from ..outputs import atomic_write
 from . import style
 
@@ -172,6 +172,27 @@ def mark_result(cells: Iterable[Cell], number_format: str | None = None, *, wrap
 def mark_fixed(cells: Iterable[Cell], number_format: str | None = None, *, wrap: bool = True) -> None:
     """Box the cells of a table written when the workbook is made (an element's text, a school's name)."""
     style.apply(cells, replace(style.TABLE_CELL, wrap=wrap), number_format)
+
+
+def lay_out_send_out(wb: Workbook, ws: Worksheet, block: Block, last_column: int) -> None:
+    """The send-out cells of ``block`` (:func:`lga_xl.contract.send_out_block`): styled and named, left blank.
+
+    The heading, labels and values are written into a personalised copy
+    (:mod:`lga_xl.sendout`), so a workbook made for no one in particular shows
+    nothing there.  Each value spans to ``last_column`` (1-based), where its
+    text has room.
+    """
+    style.apply(ws.cell(row=block.first_row - 1, column=block.label_column + 1), style.HEADING)
+    # Sized now: the heading is written into a copy, after the writer has sized the rows by their text.
+    ws.row_dimensions[block.first_row - 1].height = style.line_height(style.HEADING.font.size)
+    for named in block.names:
+        row = block.row(named.name)
+        style.apply(ws.cell(row=row, column=block.label_column + 1), style.LABEL)
+        value = ws.cell(row=row, column=block.value_column + 1)
+        style.apply(value, replace(style.BODY, horizontal="left"), named.number_format)
+        if last_column > block.value_column + 1:
+            ws.merge_cells(start_row=row, start_column=block.value_column + 1, end_row=row, end_column=last_column)
+        define_name(wb, named.name, ws, value.coordinate)
 
 
 # Validation: every validated cell shows a prompt when selected and refuses what it cannot take.

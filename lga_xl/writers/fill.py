@@ -117,12 +117,7 @@ class Template:
 
     def to_bytes(self, values: Mapping[tuple[str, str], Value]) -> bytes:
         """A filled copy as the bytes of an .xlsx file."""
-        buffer = io.BytesIO()
-        # Level 1: the parts are small and repetitive, and a send-out writes hundreds of copies.
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-            for name, data in self.filled_parts(values).items():
-                archive.writestr(name, data)
-        return buffer.getvalue()
+        return package_bytes(self.filled_parts(values))
 
     def fill(self, path: str | Path, values: Mapping[tuple[str, str], Value]) -> Path:
         """Write a filled copy to ``path``, all at once (the folder is created if needed)."""
@@ -132,6 +127,17 @@ class Template:
         with atomic_write(path) as partial:
             partial.write_bytes(data)
         return path
+
+
+def package_bytes(parts: Mapping[str, bytes], *, compress: bool = True) -> bytes:
+    """The bytes of an .xlsx file of these parts (``compress=False``: stored, quicker, for reading back at once)."""
+    buffer = io.BytesIO()
+    # Level 1: the parts are small and repetitive, and a send-out writes hundreds of copies.
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED,
+                         compresslevel=1 if compress else None) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
 
 
 def cell_xml(ref: str, value: Value, style: bytes = b"") -> bytes:

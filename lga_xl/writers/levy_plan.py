@@ -677,6 +677,7 @@ def _plan_sheet(wb: Workbook, banner: str | None, values: dict[str, object]) -> 
     formulas = _result_formulas()
     _text(ws, a1.cell(spec.ABOUT.first_row - 1, 0), "About the plan", style.HEADING)
     _block(ws, wb, spec.ABOUT, formulas, values)
+    c.lay_out_send_out(wb, ws, spec.SEND_OUT, FIGURES.note_column + 1)
     caption = spec.FIGURES_CAPTION_ROW
     _text(ws, a1.cell(caption, 0), "The council's figures", style.HEADING)
     _text(ws, a1.cell(caption, FIGURES.value_column), "You type", style.LABEL)

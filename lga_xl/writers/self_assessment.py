@@ -23,7 +23,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..contracts.self_assessment import CONTRACT, COVER, ELEMENTS, OVERALL, RATINGS
+from ..contracts.self_assessment import CONTRACT, COVER, ELEMENTS, OVERALL, RATINGS, SEND_OUT
 from ..maturity import DEFAULT_EDITION, Edition, load_edition
 from ..rating import (
     LABELS,
@@ -179,6 +179,7 @@ def _cover(wb: Workbook, values: Mapping[str, object]) -> None:
                  prompt="The name and role of the person completing the assessment.")
     c.add_date_validation(ws, COVER.cell("AssessmentDate"), title="Date",
                           message="Type a date, for example 14/11/2026.")
+    c.lay_out_send_out(wb, ws, SEND_OUT, COVER.note_column + 1)
     style.fit_rows(ws)
     c.set_up_printing(ws, landscape=False)
     c.protect(ws)

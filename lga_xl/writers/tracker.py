@@ -52,6 +52,7 @@ from ..contracts.tracker import (
     MONITORING,
     OBJECTIVES,
     PUBLIC_SECTOR,
+    SEND_OUT,
     SPARE_ROWS,
     SUMMARY,
     TARGETS,
@@ -169,6 +170,7 @@ def new_tracker(
     objectives: Sequence[rules.Objective] = (),
     actions: Sequence[rules.Action] = (),
     public_sector: Sequence[PublicSectorYear] = (),
+    rows: Mapping[str, int] | None = None,
 ) -> Path:
     """Write a tracker workbook; blank, pre-loaded with an example strategy, or filled in.
 
@@ -177,7 +179,9 @@ def new_tracker(
     illustrative actuals only when passed as ``actuals``), and its name and
     organisation stand in for ``strategy`` and ``org_name`` when those are not
     given.  Values are written as given: the workbook's Check columns and the
-    reader judge them.
+    reader judge them.  ``rows`` asks for at least that many data rows in the
+    Targets, Actuals, Actions or PublicSector table (by table name), for
+    entries filled in later (:mod:`lga_xl.carry`).
 
     Raises:
         ValueError: an unknown example, or more objectives than the table holds.
@@ -198,10 +202,11 @@ def new_tracker(
         strategy, org_name = strategy or loaded.name, org_name or loaded.organisation
     if len(objectives) > OBJECTIVES.rows:
         raise ValueError(f"the tracker holds {OBJECTIVES.rows} objectives, not {len(objectives)}")
-    sizes = {"Targets": max(TARGETS.rows, len(targets) + SPARE_ROWS["Targets"]),
-             "Actuals": max(ACTUALS.rows, len(actuals) + SPARE_ROWS["Actuals"]),
-             "Actions": max(ACTIONS.rows, len(actions) + SPARE_ROWS["Actions"]),
-             "PublicSector": max(PUBLIC_SECTOR.rows, len(public_sector) + 2)}
+    asked = rows or {}
+    sizes = {"Targets": max(TARGETS.rows, len(targets) + SPARE_ROWS["Targets"], asked.get("Targets", 0)),
+             "Actuals": max(ACTUALS.rows, len(actuals) + SPARE_ROWS["Actuals"], asked.get("Actuals", 0)),
+             "Actions": max(ACTIONS.rows, len(actions) + SPARE_ROWS["Actions"], asked.get("Actions", 0)),
+             "PublicSector": max(PUBLIC_SECTOR.rows, len(public_sector) + 2, asked.get("PublicSector", 0))}
 
     wb = c.new_workbook(TITLE)
     style.use_house_font(wb)
@@ -694,6 +699,10 @@ def _monitoring_sheet(wb: Workbook, ws: Worksheet, values: Mapping[str, object],
     for name in ("OrgName", "StrategyName"):
         field = CONTRACT.name(name)
         _prompt(ws, MONITORING.cell(name), field.label, field.note)
+    c.lay_out_send_out(wb, ws, SEND_OUT, last_column)
+    for named in SEND_OUT.names:  # labels span A:B, as the cover's do
+        ws.merge_cells(start_row=SEND_OUT.row(named.name), start_column=1, end_row=SEND_OUT.row(named.name),
+                       end_column=2)
 
     rag_cells = {"TargetsGreen": rules.GREEN, "TargetsAmber": rules.AMBER, "TargetsRed": rules.RED,
                  "TargetsNoData": rules.NO_DATA, "TargetsNotSet": rules.NOT_SET}
