@@ -115,8 +115,9 @@ def test_consolidated_workbook_has_every_good_return(imported, consolidated):
     _, files = imported
     wb = consolidated
     assert wb.sheetnames == ["About", "Returns", "Ratings", "Elements", "Progress", "Levy plans", "Schools",
-                             "Planned starts", "Transfers", "Role maps", "Roles", "Trackers", "Targets", "Actions", "Public sector",
-                             "Issues", "Benchmarks"]
+                             "Planned starts", "Transfers", "Role maps", "Roles", "Trackers", "Targets", "Actions",
+                             "Public sector", "School requests", "Requested starts", "Issues",
+                             "Benchmarks"]
     by_file = {row["File"].value: row["Status"].value for row in table_of(wb["Returns"])}
     assert all(by_file[p.name] == "imported" for p in files["good"])
     assert all(by_file[name] == "rejected" for name in BAD_FILES)
