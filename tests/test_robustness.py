@@ -369,7 +369,8 @@ def test_the_demo_shows_progress_and_refuses_a_used_folder_unless_forced(tmp_pat
     steps: dict[str, list[tuple[int, int]]] = {}
     run_demo(tmp_path / "demo", councils=2, echo=lambda line: None,
              progress=lambda label: lambda done, total: steps.setdefault(label, []).append((done, total)))
-    assert steps["Writing returns"][-1] == (4, 4) and steps["Importing"][-1] == (4, 4)
+    # Two self-assessments, the LGA's assessment, a levy plan, a tracker, the example tracker, a role map.
+    assert steps["Writing returns"][-1] == (7, 7) and steps["Importing"][-1] == (7, 7)
     result = run("demo", "--out", tmp_path / "demo", "--councils", "1")
     assert result.exit_code == 2 and "--force" in one_error_line(result)
     (tmp_path / "demo" / "returns" / "my notes.xlsx").write_bytes(b"kept, not imported")
@@ -377,7 +378,8 @@ def test_the_demo_shows_progress_and_refuses_a_used_folder_unless_forced(tmp_pat
     assert result.exit_code == 0, result.output
     with ReturnStore(tmp_path / "demo" / "returns.sqlite") as store:
         _, rows = store.query("SELECT file_name FROM returns ORDER BY file_name")
-        assert [row[0] for row in rows] == ["external_assessment_01.xlsx", "levy_plan_01.xlsx", "self_assessment_01.xlsx"]
+        assert [row[0] for row in rows] == ["external_assessment_01.xlsx", "levy_plan_01.xlsx", "role_map_01.xlsx",
+                                            "self_assessment_01.xlsx", "tracker_01.xlsx", "tracker_hertfordshire.xlsx"]
     assert (tmp_path / "demo" / "returns" / "my notes.xlsx").read_bytes() == b"kept, not imported"
 
 
