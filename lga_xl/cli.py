@@ -170,9 +170,9 @@ def _output_option(what: str) -> Callable:
 
 def _councils_option() -> Callable:
     return click.option("--councils", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.csv",
-                        help="A CSV of councils (Organisation, and optionally Region and Organisation type): one "
-                             "workbook each, named after the council, in the -o folder. Example: "
-                             "examples/councils.csv.")
+                        help="A CSV of councils (Organisation, Region, Type): one workbook each, named after the "
+                             "council, in the -o folder (lga-xl send-out adds a deadline, a contact and last year's "
+                             "answers). Example: examples/councils.csv.")
 
 
 def _workbooks_to_write(output: Path, councils: Path | None, force: bool, inputs: Sequence[Path],
@@ -183,20 +183,22 @@ def _workbooks_to_write(output: Path, councils: Path | None, force: bool, inputs
     """
     if councils is None:
         return [(None, check_output(output, force=force, inputs=inputs))]
-    from .councils import file_name, load_councils_csv
+    from .outputs import unique_names
+    from .sendout import read_councils, safe_file_stem
 
     if org_name is not None:
         raise click.UsageError("--org and --councils cannot be used together: the names come from the CSV")
     try:
-        listed = load_councils_csv(councils)
+        listed = read_councils(councils)
     except UserTextError as exc:
         raise _InputError("--councils", exc) from None
     if output.suffix.lower() == ".xlsx" or output.is_file():
         raise click.BadParameter(f"{output}: with --councils, -o names a folder (one workbook per council)",
                                  param_hint="-o")
     output.mkdir(parents=True, exist_ok=True)
-    return [(council, check_output(output / file_name(council), force=force, inputs=[*inputs, councils]))
-            for council in listed]
+    names = unique_names((safe_file_stem(council.organisation), ".xlsx") for council in listed)
+    return [(council, check_output(output / name, force=force, inputs=[*inputs, councils]))
+            for council, name in zip(listed, names)]
 
 
 def _force_option(what: str) -> Callable:
@@ -249,13 +251,13 @@ def new() -> None:
 def new_self_assessment_command(org_name: str | None, region: str | None, org_type: str | None,
                                 assessment_type: str, councils: Path | None, output: Path, force: bool) -> None:
     """A Maturity Model self-assessment workbook (or one per council of a CSV)."""
-    from .writers.self_assessment import new_self_assessment
+    from .blanks import new_workbook
 
     for council, path in _workbooks_to_write(output, councils, force, [], org_name):
-        new_self_assessment(path, org_name=council.name if council else org_name,
-                            region=council.region if council and council.region else region,
-                            org_type=council.org_type if council and council.org_type else org_type,
-                            assessment_type=assessment_type)
+        new_workbook("self-assessment", path, org_name=council.organisation if council else org_name,
+                     region=council.region if council else region,
+                     org_type=council.type if council and council.type else org_type,
+                     assessment_type=assessment_type)
         _say(f"Wrote {path}")
 
 
@@ -295,9 +297,9 @@ def new_levy_plan_command(org_name: str | None, region: str | None, tax_year: st
                           standards: Path | None, role_map: Path | None, councils: Path | None, output: Path,
                           force: bool) -> None:
     """A schools apprenticeship levy plan workbook (or one per council of a CSV)."""
+    from .blanks import new_workbook
     from .schools import load_schools_csv
     from .standards import StandardsError, load_standards
-    from .writers.levy_plan import new_levy_plan
 
     targets = _workbooks_to_write(output, councils, force,
                                   [p for p in (schools, standards, role_map) if p is not None], org_name)
@@ -311,10 +313,12 @@ def new_levy_plan_command(org_name: str | None, region: str | None, tax_year: st
         raise _InputError("--schools", exc) from None
     source = None if standards is None else standards.name
     starts, standard_list, source = _role_map_starts(role_map, standard_list, source)
+    # Planned starts are written by the writer; without them the plan is a filled copy of its built template.
+    extra = {"starts": starts} if starts else {}
     for council, path in targets:
-        new_levy_plan(path, org_name=council.name if council else org_name,
-                      region=council.region if council and council.region else region, tax_year=tax_year,
-                      schools=school_list, starts=starts, standards=standard_list, standards_source=source)
+        new_workbook("levy-plan", path, org_name=council.organisation if council else org_name,
+                     region=council.region if council else region, tax_year=tax_year,
+                     schools=school_list, standards=standard_list, standards_source=source, **extra)
         _say(f"Wrote {path}")
 
 
@@ -395,12 +399,10 @@ def new_role_map_command(org_name: str | None, region: str | None, roles_csv: Pa
 def new_tracker_command(org_name: str | None, region: str | None, example: str | None, output: Path,
                         force: bool) -> None:
     """A growth-strategy tracker: targets, actuals, action plan, public sector figures."""
-    from .outputs import atomic_write
-    from .writers.tracker import new_tracker
+    from .blanks import new_workbook
 
     out = check_output(output, force=force)
-    with atomic_write(out) as partial:
-        new_tracker(partial, org_name=org_name, region=region, example=example)
+    new_workbook("tracker", out, org_name=org_name, region=region, example=example)
     _say(f"Wrote {out}")
 
 
@@ -738,7 +740,7 @@ def _sent_kinds() -> tuple[str, ...]:
     return tuple(name for name, workbook_kind in KINDS.items() if workbook_kind.carry_path)
 
 
-@main.command("send-out")
+@main.command("send-out", context_settings=_CONTEXT, epilog=EXIT_CODES)
 @click.argument("kind_name", metavar="KIND", type=click.Choice(_sent_kinds()))
 @click.option("--councils", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="CSV of councils: Organisation, Region, Type; optionally Contact name and Email (any order).")
@@ -780,7 +782,7 @@ def send_out_command(kind_name: str, councils: Path, out_dir: Path, db: Path | N
     _say(report.summary())
 
 
-@main.command("upgrade")
+@main.command("upgrade", context_settings=_CONTEXT, epilog=EXIT_CODES)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for the upgraded copies (same file names; refused if it holds files, without --force).")
@@ -796,7 +798,7 @@ def upgrade_command(files: tuple[Path, ...], out_dir: Path, force: bool) -> None
     sys.exit(report.exit_code)
 
 
-@main.command("feedback")
+@main.command("feedback", context_settings=_CONTEXT, epilog=EXIT_CODES)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for the annotated copies (same file names; refused if it holds files, without --force).")
@@ -813,7 +815,7 @@ def feedback_command(files: tuple[Path, ...], out_dir: Path, force: bool) -> Non
     sys.exit(report.exit_code)
 
 
-@main.command("history")
+@main.command("history", context_settings=_CONTEXT, epilog=EXIT_CODES)
 @click.argument("organisation")
 @click.option("--db", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=Path("returns.sqlite"),
               show_default=True, help="The store to read (made by lga-xl import).")
@@ -832,7 +834,7 @@ def history_command(organisation: str, db: Path, as_json: bool) -> None:
 # The Schools Toolkit (docs/schools-toolkit.md).
 
 
-@new.command("school-request")
+@new.command("school-request", context_settings=_CONTEXT, epilog=EXIT_CODES)
 @click.option("--plan", "plan", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The council's levy plan (lga-xl new levy-plan), with the school on its Schools sheet.")
 @click.option("--urn", required=True, help="The school's URN.")
@@ -852,12 +854,12 @@ def new_school_request_command(plan: Path, urn: str, contact: str | None, output
     click.echo(f"Wrote {path}: the request of URN {urn}, for the school to fill in and send back")
 
 
-@main.group("schools")
+@main.group("schools", context_settings=_CONTEXT, epilog=EXIT_CODES)
 def schools_group() -> None:
     """The Schools Toolkit: statements, requests and handouts for the council's maintained schools."""
 
 
-@schools_group.command("statements")
+@schools_group.command("statements", context_settings=_CONTEXT, epilog=EXIT_CODES)
 @click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="The folder to write into (new or empty, unless --force).")
@@ -897,7 +899,7 @@ def schools_statements_command(plan: Path, out_dir: Path, contact: str | None, p
         sys.exit(EXIT_ERRORS)
 
 
-@schools_group.command("merge")
+@schools_group.command("merge", context_settings=_CONTEXT, epilog=EXIT_CODES)
 @click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("requests", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
@@ -921,7 +923,7 @@ def schools_merge_command(plan: Path, requests: tuple[Path, ...], output: Path, 
     sys.exit(report.exit_code if report.out else EXIT_ERRORS)
 
 
-@schools_group.command("handout")
+@schools_group.command("handout", context_settings=_CONTEXT, epilog=EXIT_CODES)
 @click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Where to write the .docx file.")

@@ -44,7 +44,7 @@ from xml.sax.saxutils import escape, quoteattr
 from . import a1
 from .issue_sheet import COLUMNS, MESSAGE_COLUMN, SHEET, WIDTHS, Link, issue_rows
 from .issues import Issue
-from .outputs import atomic_write, check_output, prepare_output_folder
+from .outputs import atomic_write, check_output, prepare_output_folder, unique_names
 from .readers import validate
 from .writers import style
 from .writers.fill import _sheet_parts, cell_xml
@@ -123,13 +123,7 @@ def write_feedback(paths: Iterable[str | Path], out_dir: str | Path, *, force: b
     sources = [Path(path) for path in paths]
     folder = prepare_output_folder(out_dir, force=force, inputs=sources)
     report = FeedbackReport(folder)
-    taken: set[str] = set()
-    for source in sources:
-        name, number = source.name, 1
-        while name.casefold() in taken:
-            number += 1
-            name = f"{source.stem} ({number}){source.suffix}"
-        taken.add(name.casefold())
+    for source, name in zip(sources, unique_names((source.stem, source.suffix) for source in sources)):
         issues = validate(source)
         errors = sum(1 for issue in issues if issue.severity == "error")
         if any(issue.code in UNREADABLE for issue in issues):

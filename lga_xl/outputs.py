@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 __all__ = ["FORCE_OPTION", "OutputError", "atomic_write", "check_output", "is_inside", "prepare_output_folder",
-           "same_path", "within"]
+           "same_path", "unique_names", "within"]
 
 FORCE_OPTION = "--force"  # how messages tell the user to replace an existing output
 
@@ -173,6 +173,26 @@ def prepare_output_folder(folder: str | Path, *, force: bool, inputs: Iterable[s
     else:
         folder.mkdir(parents=True)
     return folder
+
+
+def unique_names(names: Iterable[tuple[str, str]]) -> list[str]:
+    """File names for one folder from (stem, suffix) pairs: ``stem + suffix``, or ``stem (2) + suffix`` and on
+    when that name is taken; compared ignoring case, as Windows and macOS compare names.
+
+    Example:
+        >>> unique_names([("plan", ".xlsx"), ("Plan", ".xlsx"), ("Hove", " - tracker.xlsx")])
+        ['plan.xlsx', 'Plan (2).xlsx', 'Hove - tracker.xlsx']
+    """
+    taken: set[str] = set()
+    found = []
+    for stem, suffix in names:
+        name, number = f"{stem}{suffix}", 1
+        while name.casefold() in taken:
+            number += 1
+            name = f"{stem} ({number}){suffix}"
+        taken.add(name.casefold())
+        found.append(name)
+    return found
 
 
 def same_path(a: str | Path, b: str | Path) -> bool:

@@ -50,7 +50,7 @@ from .blanks import template
 from .carry import CarryError, answer_cells, meta_cells
 from .contract import META_SHEET, SEND_OUT_HEADING, SEND_OUT_NAMES, Contract
 from .kinds import KINDS, Kind, kind
-from .outputs import atomic_write, check_output, prepare_output_folder
+from .outputs import atomic_write, check_output, prepare_output_folder, unique_names
 from .readers.package import open_package
 from .reference import ORG_TYPES, match_region
 from .text import squash
@@ -327,17 +327,8 @@ def _deadline(deadline: dt.date | str | None) -> dt.date | None:
 
 def _file_names(councils: Sequence[Council], kind_name: str, folder: Path) -> list[Path]:
     """Each council's file, unique even where names differ only in case or characters dropped."""
-    taken: set[str] = set()
-    paths = []
-    for council in councils:
-        stem, number = safe_file_stem(council.organisation), 1
-        name = f"{stem} - {kind_name}.xlsx"
-        while name.casefold() in taken:  # Windows and macOS names ignore case
-            number += 1
-            name = f"{stem} ({number}) - {kind_name}.xlsx"
-        taken.add(name.casefold())
-        paths.append(folder / name)
-    return paths
+    names = unique_names((safe_file_stem(council.organisation), f" - {kind_name}.xlsx") for council in councils)
+    return [folder / name for name in names]
 
 
 def _carried(workbook_kind: Kind, db: str | Path, wanted: set[str],

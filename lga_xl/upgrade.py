@@ -31,7 +31,7 @@ from .blanks import template
 from .carry import CarryError, answer_cells, meta_cells, read_answers
 from .issues import WorkbookError
 from .kinds import UnknownKind, kind
-from .outputs import check_output, prepare_output_folder
+from .outputs import check_output, prepare_output_folder, unique_names
 from .readers import read_package
 from .readers.package import open_package
 
@@ -84,13 +84,7 @@ def upgrade_workbooks(paths: Iterable[str | Path], out_dir: str | Path, *, force
     sources = [Path(path) for path in paths]
     folder = prepare_output_folder(out_dir, force=force, inputs=sources)
     report = UpgradeReport(folder)
-    taken: set[str] = set()
-    for source in sources:
-        name, number = source.name, 1
-        while name.casefold() in taken:
-            number += 1
-            name = f"{source.stem} ({number}){source.suffix}"
-        taken.add(name.casefold())
+    for source, name in zip(sources, unique_names((source.stem, source.suffix) for source in sources)):
         report.upgraded.append(upgrade_workbook(source, folder / name, force=force, inputs=sources))
     report.seconds = time.perf_counter() - started
     return report

@@ -130,16 +130,26 @@ def test_a_second_import_into_the_same_folder_does_not_read_back_its_own_outputs
     assert "consolidated.xlsx" not in forced.stdout.replace(f"Consolidated workbook: {r2 / 'consolidated.xlsx'}", "")
 
 
-def test_a_write_that_fails_half_way_leaves_the_old_file_and_no_partial_one(tmp_path, monkeypatch):
+@pytest.mark.parametrize("command", [
+    ("new", "self-assessment"),  # a filled copy of the built template (lga_xl.writers.fill)
+    ("new", "role-map", "--roles", "examples/roles.csv"),  # a workbook built and saved by openpyxl
+])
+def test_a_write_that_fails_half_way_leaves_the_old_file_and_no_partial_one(command, tmp_path, monkeypatch):
     out = sample_self_assessment(tmp_path / "plan.xlsx", seed=1)
     before = out.read_bytes()
+    write_bytes = Path.write_bytes
 
-    def full_disk(self, filename):
-        Path(filename).write_bytes(b"half a workbook")
+    def full_disk_save(self, filename):
+        write_bytes(Path(filename), b"half a workbook")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", full_disk)
-    result = run("new", "self-assessment", "-o", out, "--force")
+    def full_disk_write(self, data):
+        write_bytes(self, data[:100])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", full_disk_save)
+    monkeypatch.setattr(Path, "write_bytes", full_disk_write)
+    result = run(*[REPO / part if part.startswith("examples/") else part for part in command], "-o", out, "--force")
     assert result.exit_code == 2 and "No space left on device" in one_error_line(result)
     assert out.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["plan.xlsx"]
 
@@ -197,14 +207,14 @@ def test_new_writes_one_workbook_per_council_of_a_csv_and_names_a_bad_line(tmp_p
                          "Exampleshire County Council;East;county council\r\n".encode("cp1252"))
     result = run("new", "self-assessment", "--councils", councils, "-o", tmp_path / "to-send")
     assert result.exit_code == 2
-    assert "line 2: Ynys M\u00f4n Council: region 'Wales' is not one of: North East" in result.stderr
+    assert "line 2: region 'Wales' is not one of the nine English regions" in result.stderr
     assert not (tmp_path / "to-send").exists()
     councils.write_bytes("Council;Region;Type\r\nExampleshire County Council;East;county council\r\n"
-                         "Brighton & Hove: pilot;South East;\r\n".encode("cp1252"))
+                         "Brighton & Hove: pilot;South East;\r\n".encode("cp1252"))  # no type: left blank
     result = run("new", "levy-plan", "--councils", councils, "-o", tmp_path / "to-send")
     assert result.exit_code == 0, result.output
     written = sorted(p.name for p in (tmp_path / "to-send").iterdir())
-    assert written == ["Brighton & Hove pilot.xlsx", "Exampleshire County Council.xlsx"]
+    assert written == ["Brighton and Hove pilot.xlsx", "Exampleshire County Council.xlsx"]
     plan = read_levy_plan(tmp_path / "to-send" / "Exampleshire County Council.xlsx")
     assert (plan.organisation, plan.region) == ("Exampleshire County Council", "East of England")
     again = run("new", "levy-plan", "--councils", councils, "-o", tmp_path / "to-send")
