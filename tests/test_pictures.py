@@ -66,10 +66,10 @@ PAGE_BUDGETS = {
     "school-request": Budget(6, "a sample school's request (its Instructions, Request and the illustrative standards)"),
 }
 # The demo's import of 6 councils: 6 self-assessments and an external assessment, 3 levy plans, 4 trackers (the
-# Hertfordshire example's 21 actions among them) and 2 role maps (52 roles). It prints on 98 pages; the Roles sheet
+# Hertfordshire example's 21 actions among them) and 2 role maps (52 roles). It prints on 101 pages; the Roles sheet
 # takes 30 and the Actions 18: a row is as tall as its longest wrapped text (the suggestions; an action) in every
-# block of columns printed one page wide.
-CONSOLIDATED_BUDGET = 98
+# block of columns printed one page wide. The Progress sheet (council x strand, previous and latest) takes 3.
+CONSOLIDATED_BUDGET = 101
 
 
 @dataclass
