@@ -20,7 +20,7 @@ import os
 # other bytes on another machine.  Set before any lga_xl module imports openpyxl.
 os.environ.setdefault("OPENPYXL_LXML", "False")
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _EXPORTS = {
     "Issue": "issues",
