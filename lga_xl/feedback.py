@@ -273,13 +273,14 @@ class _Annotator:
         last = a1.cell(len(rows), len(COLUMNS) - 1)
         hyperlinks = f"<hyperlinks>{''.join(links)}</hyperlinks>" if links else ""
         return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN}" '
-                f'xmlns:r="{_REL}"><sheetPr><tabColor rgb="FF{SHADES["error"]}"/></sheetPr>'
+                f'xmlns:r="{_REL}"><sheetPr><tabColor rgb="FF{SHADES["error"]}"/><pageSetUpPr fitToPage="1"/></sheetPr>'
                 f'<dimension ref="A1:{last}"/><sheetViews><sheetView tabSelected="1" workbookViewId="0">'
                 '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
                 '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
                 f'<sheetFormatPr defaultRowHeight="12.75"/><cols>{columns}</cols><sheetData>{"".join(rows)}'
                 f"</sheetData>{hyperlinks}"
                 '<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.65" header="0.25" footer="0.25"/>'
+                # One page wide on A4 (fitToWidth counts only with the sheet's fitToPage), the link column included.
                 '<pageSetup orientation="landscape" paperSize="9" fitToHeight="0" fitToWidth="1"/></worksheet>'
                 ).encode()
 

@@ -251,7 +251,7 @@ def _request_sheet(wb: Workbook, values: dict[str, object], rows: list[dict[str,
     for column in table.columns:
         if column.hidden:
             ws.column_dimensions[table.letter(column.key)].hidden = True
-    style.fit_rows(ws, 1, table.header_row)
+    style.fit_rows(ws, 1, table.last_row())  # filled rows too: a wrapped role or note is as tall as its lines
     # The print area ends at the last column that shows: the working columns to its right are hidden.
     c.set_up_printing(ws, repeat_rows=(table.header_row, table.header_row), landscape=True,
                       area=f"A1:{table.letter(visible[-1].key)}{table.last_row()}")

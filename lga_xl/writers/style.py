@@ -858,12 +858,12 @@ def estimated_row_heights(ws: Worksheet, first_row: int, last_row: int) -> list[
             continue
         height = line_height(BODY_SIZE)
         for cell in ws[row] if row <= ws.max_row else ():
-            # A formula shows a value not known here, and a hidden column shows nothing.
-            if cell.value is None or cell.data_type == "f" or not _column_display_width(ws, cell.column):
+            # A hidden column shows nothing; a formula shows a value not known here, one line in its font (a title).
+            if cell.value is None or not _column_display_width(ws, cell.column):
                 continue
             size = cell.font.sz if cell.font and cell.font.sz else BODY_SIZE
             lines = 1
-            if cell.alignment.wrap_text and isinstance(cell.value, str):
+            if cell.alignment.wrap_text and isinstance(cell.value, str) and cell.data_type != "f":
                 span = (cell.column, spans.get((row, cell.column), cell.column))
                 if span not in widths:
                     widths[span] = _span_width(ws, *span)
