@@ -121,8 +121,9 @@ class Commitment:
 
     def schedule(self) -> dict[date, tuple[Decimal, Decimal]]:
         """``{month: (instalment, completion payment)}`` for every month with a payment."""
-        payments = {_add_months(self.first_payment_month, i): (self.instalment, _ZERO) for i in range(self.months)}
-        payments[_add_months(self.last_instalment_month, 1)] = (_ZERO, self.completion)
+        first = self.first_payment_month
+        payments = {_add_months(first, i): (self.instalment, _ZERO) for i in range(self.months)}
+        payments[_add_months(first, self.months)] = (_ZERO, self.completion)
         return payments
 
 

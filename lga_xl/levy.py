@@ -24,6 +24,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -1145,6 +1146,7 @@ def _as_month(value: DateLike, name: str) -> date:
     return day.replace(day=1)
 
 
+@functools.lru_cache(maxsize=8192)  # a plan's forecast steps through the same few hundred months thousands of times
 def _add_months(month: date, count: int) -> date:
     index = month.year * 12 + month.month - 1 + count
     return date(index // 12, index % 12 + 1, 1)

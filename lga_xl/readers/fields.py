@@ -20,6 +20,8 @@ from ..text import loose_choice
 from .package import Place
 
 NOWHERE = Place()
+# Where a value is, or how to find out: a table cell's place is worked out only when it has an issue.
+PlaceOf = Place | Callable[[], Place]
 
 
 @dataclass
@@ -29,11 +31,13 @@ class Collector:
     file: str
     issues: list[Issue] = field(default_factory=list)
 
-    def add(self, code: str, message: str, place: Place = NOWHERE, **kw: Any) -> None:
+    def add(self, code: str, message: str, place: PlaceOf = NOWHERE, **kw: Any) -> None:
+        if callable(place):
+            place = place()
         self.issues.append(Issue.make(code, message, file=self.file, sheet=place.sheet, cell=place.cell,
                                       table=place.table, column=place.column, row=place.row, name=place.name, **kw))
 
-    def choice(self, value: Any, choices: Sequence[str], *, what: str, code: str, place: Place,
+    def choice(self, value: Any, choices: Sequence[str], *, what: str, code: str, place: PlaceOf,
                required: bool = True, match: Callable[[str], str | None] | None = None) -> str | None:
         """One of ``choices``; loose spellings (as ``match`` finds them, by default case and spacing)
         accepted with a warning."""
@@ -51,7 +55,7 @@ class Collector:
         self.add(code, f"{what} {text!r} is not one of: {', '.join(choices)}", place)
         return None
 
-    def date(self, value: Any, *, what: str, place: Place) -> dt.date | None:
+    def date(self, value: Any, *, what: str, place: PlaceOf) -> dt.date | None:
         """A date from a date cell, an Excel serial number or text like 14/11/2026."""
         try:
             read = cells.date(value)
@@ -63,7 +67,7 @@ class Collector:
                      f"{read.value:%d/%m/%Y}", place)
         return None if read is None else read.value
 
-    def number(self, value: Any, *, what: str, place: Place, minimum: Decimal | int | None = 0,
+    def number(self, value: Any, *, what: str, place: PlaceOf, minimum: Decimal | int | None = 0,
                required: bool = False) -> Decimal | None:
         """A number; numbers typed as text ("1,250", "£3,000") read with a warning."""
         try:
@@ -79,7 +83,7 @@ class Collector:
             self.add("number-as-text", f"{what} {cells.shown(value)} was typed as text; read as {read.value}", place)
         return read.value
 
-    def whole(self, value: Any, *, what: str, place: Place, minimum: int | None = 0) -> int | None:
+    def whole(self, value: Any, *, what: str, place: PlaceOf, minimum: int | None = 0) -> int | None:
         """A whole number (a count, months); a fraction is ``not-a-number``."""
         number = self.number(value, what=what, place=place, minimum=minimum)
         if number is None:

@@ -32,6 +32,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -280,10 +281,11 @@ def _table_number(found: Collector, row: Row, key: str, what: str, *, whole: boo
     if isinstance(value, dt.date):
         found.add("not-a-number", f"{what} {cells.shown(value)} is a date, not a number", row.place(key))
         return None
+    place = functools.partial(row.place, key)  # built only for an issue: most cells have none
     if whole:
-        number = found.whole(value, what=what, place=row.place(key))
+        number = found.whole(value, what=what, place=place)
         return None if number is None else Decimal(number)
-    return found.number(value, what=what, place=row.place(key))
+    return found.number(value, what=what, place=place)
 
 
 def _table_date(found: Collector, row: Row, key: str, what: str) -> dt.date | None:
@@ -299,7 +301,7 @@ def _table_date(found: Collector, row: Row, key: str, what: str) -> dt.date | No
             found.add("typed-as-text", f"{what} {cells.shown(value)} was typed as text, which the workbook's "
                       f"formulas cannot use; type it again as a date ({read.value:%d/%m/%Y})", row.place(key))
         return None
-    return found.date(value, what=what, place=row.place(key))
+    return found.date(value, what=what, place=functools.partial(row.place, key))
 
 
 def _blank(row: Row, key: str) -> bool:
