@@ -170,9 +170,16 @@ def _kinds(columns: Sequence[str], own: dict[str, str] | None = None) -> dict[st
 def _yes_or_no(section: Section) -> None:
     """Yes or No in every yes/no column (the store keeps 1 and 0), so that all outputs say it one way."""
     flags = [i for i, column in enumerate(section.columns) if section.kind_of(column) == "bool"]
-    if flags:
-        section.rows = [tuple((YES if value else NO) if i in flags and value is not None else value
-                              for i, value in enumerate(row)) for row in section.rows]
+    if not flags:
+        return
+    rows = []
+    for row in section.rows:  # only the flag columns are touched: a section has tens of thousands of rows
+        values = list(row)
+        for i in flags:
+            if values[i] is not None:
+                values[i] = YES if values[i] else NO
+        rows.append(tuple(values))
+    section.rows = rows
 
 
 def _add_comparisons(ratings: Section, maturity: list[MaturityBenchmark]) -> None:

@@ -574,8 +574,6 @@ def _write_sheet(stream, sheet_xml: bytes, pending: _PendingRows, strings: _Shar
                         for r, row_cells in zip(range(start, min(start + 5000, last + 1)), rows))
         stream.write(chunk.encode("utf-8"))
     stream.write(b"</sheetData>" + tail)
-    strings.count += sum(1 for row in section.rows for c in pending.columns
-                         if isinstance(row[c.index], str) and row[c.index])
 
 
 def _style_attribute(cell_format: object) -> str:
@@ -616,8 +614,11 @@ def _column_cells(letter: str, values: list, first: int, style_of: str, by_value
     without a function call per cell (most columns are one or the other)."""
     refs = range(first, first + len(values))
     types = {type(v) for v in values if v is not None and v != ""}
+    if str in types:  # every text cell is one use of a shared string
+        strings.count += len(values) - values.count(None) - values.count("") if types == {str} else \
+            sum(1 for v in values if isinstance(v, str) and v)
     if types <= {str}:
-        ids = strings.indexes({v for v in values if v})
+        ids = strings.indexes(dict.fromkeys(v for v in values if v))  # in order, so that a file is the same each run
         return [f'<c r="{letter}{r}"{by_value.get(v, style_of)} t="s"><v>{ids[v]}</v></c>' if v
                 else f'<c r="{letter}{r}"{style_of}/>' for r, v in zip(refs, values)]
     if types <= {int, float}:
