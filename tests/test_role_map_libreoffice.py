@@ -5,7 +5,6 @@ All the workbooks are recalculated in one LibreOffice run (a session fixture).
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -18,9 +17,9 @@ from lga_xl.samples import sample_role_map
 from lga_xl.standards import load_standards
 from lga_xl.writers.levy_plan import new_levy_plan
 from lga_xl.writers.role_map import RoleEntry, new_role_map, planned_starts_from_role_map, refresh_role_map
+from tests.support.libreoffice import model_value, recalculated_value
 
 DATA = Path(__file__).parent / "data"
-PENNY = Decimal("0.01")
 
 EDGE_CASES = [
     RoleEntry("Care Worker", "Adult social care", "SC3", 200, 12, "ST0005"),
@@ -67,20 +66,6 @@ def maps(tmp_path_factory, libreoffice) -> dict[str, tuple[Path, Path]]:
     return {name: (path, recalculated[path]) for name, path in written.items()}
 
 
-def shown(value: object) -> object:
-    """A recalculated cell as the reader's model holds it."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else Decimal(str(value)).quantize(PENNY)
-    return value
-
-
-def model_value(value: object) -> object:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else value.quantize(PENNY)
-    return value if value != "" else None
-
 
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("name", ["sample", "edge", "blank", "added", "refreshed"])
@@ -91,10 +76,10 @@ def test_worked_out_columns_recalculate_to_the_readers_values(maps, name):
     assert result.roles or name == "blank"
     for role in result.roles:
         for key in ("title", "level", "route", "band_max", "typical_duration_months", "check"):
-            assert shown(ws[ROLES.cell(key, role.row)].value) == model_value(getattr(role, key)), (name, role.row, key)
-        assert shown(ws[ROLES.cell("mapped", role.row)].value) == int(role.mapped), (name, role.row)
+            assert recalculated_value(ws[ROLES.cell(key, role.row)].value) == model_value(getattr(role, key)), (name, role.row, key)
+        assert recalculated_value(ws[ROLES.cell("mapped", role.row)].value) == int(role.mapped), (name, role.row)
     empty = ROLES.first_row + len(result.roles) + 1  # rows below the roles show nothing worked out
-    assert all(shown(ws[ROLES.cell(key, empty)].value) is None for key in ROLES.keys("formula")
+    assert all(recalculated_value(ws[ROLES.cell(key, empty)].value) is None for key in ROLES.keys("formula")
                if not ROLES.column(key).hidden)
 
 
@@ -106,11 +91,11 @@ def test_totals_and_summary_recalculate_to_the_readers_values(maps, name):
     wb = openpyxl.load_workbook(recalculated, data_only=True)
     for total in TOTALS.names:
         sheet, cell = CONTRACT.address(total.name)
-        assert shown(wb[sheet][cell].value) == model_value(getattr(result, total.field)), (name, total.name)
+        assert recalculated_value(wb[sheet][cell].value) == model_value(getattr(result, total.field)), (name, total.name)
     ws = wb[SERVICE_SUMMARY.sheet]
     for row, service in enumerate(result.services, start=SERVICE_SUMMARY.first_row):
         for column in SERVICE_SUMMARY.columns:
-            value = shown(ws[SERVICE_SUMMARY.cell(column.key, row)].value)
+            value = recalculated_value(ws[SERVICE_SUMMARY.cell(column.key, row)].value)
             assert value == model_value(getattr(service, column.key)), (name, service.service, column.key)
     assert sum(s.roles for s in result.services) == result.roles_total
 

@@ -5,7 +5,6 @@ All the workbooks are recalculated in one LibreOffice run (a module fixture).
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -17,8 +16,8 @@ from lga_xl.readers.school_request import read_school_request
 from lga_xl.samples import sample_school_request
 from lga_xl.writers.school_request import new_school_request
 from tests.school_request_cases import edge_request
+from tests.support.libreoffice import model_value, recalculated_value
 
-PENNY = Decimal("0.01")
 CASES = ["edge", "blank", "sample-1", "sample-2", "sample-3"]
 
 
@@ -34,20 +33,6 @@ def requests(tmp_path_factory, libreoffice) -> dict[str, tuple[Path, Path]]:
     return {name: (path, recalculated[path]) for name, path in written.items()}
 
 
-def shown(value: object) -> object:
-    """A recalculated cell as the reader's model holds it."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else Decimal(str(value)).quantize(PENNY)
-    return value
-
-
-def model_value(value: object) -> object:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else value.quantize(PENNY)
-    return None if value == "" else value
-
 
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("name", CASES)
@@ -58,11 +43,11 @@ def test_each_rows_costs_and_check_recalculate_to_the_readers_values(requests, n
     assert result.requests or name == "blank"
     for start in result.requests:
         for key in ("duration_months", "band_max", "in_year_cost", "check"):
-            assert shown(ws[REQUESTS.cell(key, start.row)].value) == model_value(getattr(start, key)), (
+            assert recalculated_value(ws[REQUESTS.cell(key, start.row)].value) == model_value(getattr(start, key)), (
                 name, start.row, key)
-        assert shown(ws[REQUESTS.cell("reference", start.row)].value) == start.standard, (name, start.row)
+        assert recalculated_value(ws[REQUESTS.cell("reference", start.row)].value) == start.standard, (name, start.row)
     empty = REQUESTS.first_row + len(result.requests)  # rows below the requests show nothing worked out
-    assert all(shown(ws[REQUESTS.cell(key, empty)].value) is None for key in REQUESTS.keys("formula")
+    assert all(recalculated_value(ws[REQUESTS.cell(key, empty)].value) is None for key in REQUESTS.keys("formula")
                if not REQUESTS.column(key).hidden)
 
 
@@ -79,7 +64,7 @@ def test_the_totals_and_the_share_left_recalculate_to_the_readers_values(request
         if total.kind == "date":
             assert value.date() == expected, (name, total.name)
         else:
-            assert shown(value) == model_value(expected), (name, total.name)
+            assert recalculated_value(value) == model_value(expected), (name, total.name)
 
 
 @pytest.mark.libreoffice

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 
 from lga_xl.tools.render import RECALC_ALWAYS  # the one profile setting, shared with the render tool
@@ -52,3 +53,22 @@ def recalculate(paths: Sequence[Path], outdir: Path, timeout: float = 900) -> di
                     raise RuntimeError(f"LibreOffice did not convert {path}")
                 results[path] = out
     return results
+
+
+PENNY = Decimal("0.01")
+
+
+def recalculated_value(value: object) -> object:
+    """A cell LibreOffice recalculated, as a reader's model holds it: blank None, whole numbers int, money to the penny."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else Decimal(str(value)).quantize(PENNY)
+    return value
+
+
+def model_value(value: object) -> object:
+    """A model's value as :func:`recalculated_value` gives the cell."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else value.quantize(PENNY)
+    return None if value == "" else value
