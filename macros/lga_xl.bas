@@ -43,7 +43,7 @@ Private Function AddinHelp(ByVal reason As String) As String
     message = "lga_xl could not start the xlwings add-in (" & reason & ")." & vbCrLf & vbCrLf
     message = message & "To use the lga_xl buttons on Windows:" & vbCrLf
     message = message & "1. Install Python 3.10 or later (python.org)." & vbCrLf
-    message = message & "2. In a command prompt, run:  pip install ""lga_xl[excel]""" & vbCrLf
+    message = message & "2. In a command prompt, in the lga_xl folder, run:  pip install "".[excel]""" & vbCrLf
     message = message & "3. Then run:  xlwings addin install" & vbCrLf
     message = message & "4. Restart Excel: an xlwings tab appears on the ribbon." & vbCrLf
     message = message & "If the tab is there, allow its macros: File > Options > Trust Center."
@@ -56,7 +56,7 @@ Private Function PythonHelp() As String
     message = message & "- ""'python' is not recognized"" or ""Could not find Interpreter"": on the xlwings tab, "
     message = message & "set Interpreter to your python.exe." & vbCrLf
     message = message & "- ""No module named 'lga_xl'"" or ""'xlwings'"": in a command prompt, run "
-    message = message & "pip install ""lga_xl[excel]"" with that same Python." & vbCrLf
+    message = message & "pip install "".[excel]"" in the lga_xl folder with that same Python." & vbCrLf
     message = message & "- Anything else: run  lga-xl validate """ & ActiveWorkbook.Name & """  in a command prompt "
     message = message & "in the workbook's folder to see the full report."
     PythonHelp = message

@@ -78,7 +78,7 @@ def test_python_failures_get_a_message_saying_what_to_install(bas_lines):
     text = "\n".join(bas_lines)
     assert "On Error GoTo AddinMissing" in text  # the add-in is called late-bound, so its absence is trappable
     assert "Application.Run(\"'\" & XLWINGS_ADDIN & \"'!RunPython\"" in text
-    assert 'pip install ""lga_xl[excel]""' in text
+    assert 'pip install "".[excel]""' in text
     assert "xlwings addin install" in text
     assert "If exitCode = -1 Then MsgBox PythonHelp()" in text
 
@@ -106,6 +106,6 @@ def test_the_guide_covers_every_function_and_macro():
     guide = GUIDE.read_text("utf-8")
     for name in [*UDF_NAMES, "ValidateThisWorkbook", "RefreshRatings"]:
         assert f"`{name}" in guide or f"={name}(" in guide, name
-    for phrase in ('pip install "lga_xl[excel]"', "xlwings addin install", "Trust access to the VBA project object model",
+    for phrase in ('pip install ".[excel]"', "xlwings addin install", "Trust access to the VBA project object model",
                    "Import Functions", "Object required", "requirements.txt"):
         assert phrase in guide, phrase
