@@ -10,15 +10,19 @@ same; a column the reader needs but the table has lost is ``missing-column``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import datetime as dt
+import functools
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .. import cells
 from ..contract import Contract, Table
 from ..issues import WorkbookError
-from .fields import NOWHERE, Collector
+from .fields import NOWHERE, Collector, PlaceOf
 from .package import Package, Place, TableData
+
+PENNY_TOLERANCE = 0.005  # a cached float keeps 15 significant digits; money is to the penny
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,68 @@ class Reading:
                     "deleted?)", rows.sheet, table=name, column=spec.column(key).header))
         return rows
 
+    def compare_cached_rows(self, table_name: str, expected_for: Callable[[int], Any],
+                            keys: Iterable[str] | Mapping[str, str | Callable[[Any], Any]], *,
+                            tolerance: float = PENNY_TOLERANCE) -> None:
+        """:func:`compare_cached` for each column of ``keys`` in each row ``expected_for(worksheet row)`` gives.
+
+        ``keys`` maps a column key to the expected row's attribute (or a function
+        of the row); a plain list of keys names attributes of the same names.
+        """
+        sources = keys if isinstance(keys, Mapping) else {key: key for key in keys}
+        table = self.table(table_name)
+        for row in table:
+            expected_row = expected_for(row.number)
+            if expected_row is None:
+                continue  # a blank row: its formulas give blanks
+            for key, source in sources.items():
+                if key in table.positions:
+                    expected = source(expected_row) if callable(source) else getattr(expected_row, source)
+                    compare_cached(self.found, f"{table_name} {table.spec.column(key).header}", row.get(key),
+                                   expected, functools.partial(row.place, key), tolerance=tolerance)
+
     @property
     def input_hash(self) -> str:
         return self.pkg.input_hash(self.contract)
+
+
+
+def compare_cached(found: Collector, what: str, cached: Any, expected: Any, place: PlaceOf, *,
+                   tolerance: float = PENNY_TOLERANCE) -> None:
+    """A ``cached-value-mismatch`` warning when the value a formula shows is not the one recomputed from the inputs."""
+    if _shows(cached, expected, tolerance):
+        return
+    shown = "(blank)" if cached in (None, "") else repr(cached)
+    found.add("cached-value-mismatch", f"{what}: the workbook shows {shown} but the inputs give "
+              f"{_display(expected)}; has the formula been typed over?", place)
+
+
+def formula_date(value: Any) -> dt.date | None:
+    """A date as a formula sees it: a date cell or a serial number; text is not a date to a formula."""
+    if isinstance(value, str):
+        return None
+    try:
+        read = cells.date(value)
+    except cells.CellValueError:
+        return None
+    return None if read is None else read.value
+
+
+def _shows(cached: Any, expected: Any, tolerance: float) -> bool:
+    if expected is None or expected == "":
+        return cached in (None, "")
+    if isinstance(expected, str):
+        return isinstance(cached, str) and cached == expected
+    if isinstance(expected, dt.date):
+        return formula_date(cached) == expected
+    if isinstance(cached, bool) or not isinstance(cached, (int, float)):
+        return False
+    return abs(float(cached) - float(expected)) < tolerance
+
+
+def _display(value: Any) -> str:
+    if value is None or value == "":
+        return "(blank)"
+    if isinstance(value, dt.date):
+        return f"{value:%d/%m/%Y}"
+    return str(value)

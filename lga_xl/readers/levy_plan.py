@@ -57,10 +57,9 @@ from ..models import (
 )
 from ..reference import EMPLOYER_COUNCIL, ESTABLISHMENT_TYPES, REGIONS, establishment_type, match_region
 from ..standards import APPROVED_FOR_DELIVERY
-from .base import Named, Reading, Row, TableRows
+from .base import Named, Reading, Row, TableRows, compare_cached
 from .fields import Collector
 from .levy_plan_v1 import (
-    _compare,
     _plan_year,
     _plausible_duration,
     _plausible_start,
@@ -1041,39 +1040,27 @@ def _compare_cached(reading: Reading, plan: _Plan) -> None:
         if target is not None:
             if name in ("NextExpiryMonth", "FirstShortfallMonth") and expected is None:
                 expected = spec.NO_MONTH
-            _compare(found, name, target.value, expected, target.place)
+            compare_cached(found, name, target.value, expected, target.place)
     schools = {s.row: s for s in plan.schools}
-    _compare_rows(reading, "Schools", schools.get, {key: key for key in (
-        "employer", "levy_share", "funds_share", "planned_spend", "funds_left", "check")})
+    reading.compare_cached_rows("Schools", schools.get, (
+        "employer", "levy_share", "funds_share", "planned_spend", "funds_left", "check"))
     costed = {key: key for key in ("title", "level", "band_max", "above_cap", "in_year_cost", "check")}
     for table_name, rows in (("PlannedStarts", plan.starts), ("Transfers", plan.transfers)):
         by_row = {r.row.number: r for r in rows}
-        _compare_rows(reading, table_name, by_row.get, {**costed, "reference": "standard"})
+        reading.compare_cached_rows(table_name, by_row.get, {**costed, "reference": "standard"})
     months = {m.row: m for m in plan.forecast}
-    forecast_keys = {key: key for key in reading.contract.table("Forecast").keys() if key in ForecastMonth.model_fields}
-    _compare_rows(reading, "Forecast", months.get, forecast_keys)
+    forecast_keys = {key: (_short_shown if key == "short" else key) for key in reading.contract.table("Forecast").keys()
+                     if key in ForecastMonth.model_fields}
+    reading.compare_cached_rows("Forecast", months.get, forecast_keys)
     years = {y.row: y for y in plan.years}
-    _compare_rows(reading, "Years", years.get, {key: key for key in reading.contract.table("Years").keys("formula")
-                                                if key in ForecastYear.model_fields})
+    reading.compare_cached_rows("Years", years.get, [key for key in reading.contract.table("Years").keys("formula")
+                                                     if key in ForecastYear.model_fields])
     opening = {o.row: o for o in plan.opening}
-    _compare_rows(reading, "Opening", opening.get, {key: key for key in ("entered", "expires", "known", "estimate",
-                                                                         "amount")})
+    reading.compare_cached_rows("Opening", opening.get, ("entered", "expires", "known", "estimate", "amount"))
     expiring = {r.row.number: r for r in plan.expiring}
-    _compare_rows(reading, "ExpiringFunds", expiring.get, {"check": "check"})
+    reading.compare_cached_rows("ExpiringFunds", expiring.get, ("check",))
 
 
-def _compare_rows(reading: Reading, table_name: str, expected_for: Callable[[int], Any],
-                  keys: Mapping[str, str]) -> None:
-    """Compare the cached values of a table's columns (``{column key: attribute}``) with the recomputed rows."""
-    table = reading.table(table_name)
-    for row in table:
-        expected_row = expected_for(row.number)
-        if expected_row is None:
-            continue  # a blank input row: its formulas give blanks
-        for key, attribute in keys.items():
-            if key in table.positions:
-                expected = getattr(expected_row, attribute)
-                if key == "short":
-                    expected = spec.SHORT if expected else ""
-                _compare(reading.found, f"{table_name} {table.spec.column(key).header}", row.get(key), expected,
-                         row.place(key))
+def _short_shown(month: ForecastMonth) -> str:
+    """What the Forecast's Short column shows for a month: the word, or blank."""
+    return spec.SHORT if month.short else ""

@@ -30,7 +30,7 @@ from ..contracts.levy_plan_v1 import CHECK_UNKNOWN_STANDARD, MAX_DURATION_MONTHS
 from ..issues import WorkbookError
 from ..models import ForecastMonth, LevyPlan, PlannedStartRow, SchoolRow, TransferRow
 from ..reference import COUNCIL_SCHOOL_TYPES, OTHER_SCHOOL_TYPES, REGIONS, SCHOOL_TYPES
-from .base import Named, Reading, Row, TableRows
+from .base import Named, Reading, Row, TableRows, compare_cached, formula_date
 from .fields import Collector
 from .package import Package, Place
 
@@ -40,7 +40,6 @@ _ZERO = Decimal("0.00")
 _EARLIEST_START = dt.date(2000, 1, 1)
 _LATEST_START = dt.date(2199, 12, 31)
 _HUNDRED = Decimal(100)
-_PENNY_TOLERANCE = 0.005  # cached floats keep 15 significant digits
 
 
 def read_v1_package(pkg: Package, contract: Contract) -> LevyPlan:
@@ -130,7 +129,7 @@ def _plan_year(reading: Reading, label: Named, start: Named) -> tuple[str, dt.da
         from_label = None
         if label.found:
             found.add("bad-tax-year", f"the tax year {label_text or '(blank)'} cannot be used: {exc}", label.place)
-    plan_start = _date_value(start.value)
+    plan_start = formula_date(start.value)
     if plan_start is not None:
         try:
             expected = plan_start_of(levy.tax_year_of(dt.date(plan_start.year, 4, 6)))
@@ -169,17 +168,6 @@ def _english_percent(found: Collector, named: Named) -> Decimal | None:
                   f"the English percentage is {percent}; it must be from 0 to 100", named.place)
         return None
     return percent
-
-
-def _date_value(value: Any) -> dt.date | None:
-    """A real date cell (or serial number); text is not a date to a formula."""
-    if isinstance(value, str):
-        return None
-    try:
-        read = cells.date(value)
-    except cells.CellValueError:
-        return None
-    return None if read is None else read.value
 
 
 @dataclass(frozen=True)
@@ -607,56 +595,15 @@ def _compare_cached(reading: Reading, plan: _Plan) -> None:
         if target is not None:
             if name == "FirstExpiryMonth" and expected is None:
                 expected = NO_EXPIRY
-            _compare(found, name, target.value, expected, target.place)
+            compare_cached(found, name, target.value, expected, target.place)
     schools = {s.row: s for s in plan.schools}
-    _compare_table(reading, "Schools", schools.get, ("levy_share", "planned_spend", "balance", "check"))
+    reading.compare_cached_rows("Schools", schools.get, ("levy_share", "planned_spend", "balance", "check"))
     costed = ("title", "level", "band_max", "above_cap", "in_year_cost", "check")
     for table_name, rows in (("PlannedStarts", plan.starts), ("Transfers", plan.transfers)):
         by_row = {r.row.number: r for r in rows}
-        _compare_table(reading, table_name, by_row.get, costed)
+        reading.compare_cached_rows(table_name, by_row.get, costed)
     months = {m.row: m for m in plan.forecast}
-    _compare_table(reading, "Forecast", months.get, reading.contract.table("Forecast").keys())
-
-
-def _compare_table(reading: Reading, table_name: str, expected_for: Callable[[int], Any],
-                   keys: tuple[str, ...]) -> None:
-    table = reading.table(table_name)
-    for row in table:
-        expected_row = expected_for(row.number)
-        if expected_row is None:
-            continue  # a blank input row: its formulas give blanks and zeros
-        for key in keys:
-            if key in table.positions:
-                _compare(reading.found, f"{table_name} {table.spec.column(key).header}", row.get(key),
-                         getattr(expected_row, key), row.place(key))
-
-
-def _compare(found: Collector, what: str, cached: Any, expected: Any, place: Place) -> None:
-    if _same(cached, expected):
-        return
-    shown = "(blank)" if cached in (None, "") else repr(cached)
-    found.add("cached-value-mismatch", f"{what}: the workbook shows {shown} but the inputs give "
-              f"{_display(expected)}; has the formula been typed over?", place)
-
-
-def _same(cached: Any, expected: Any) -> bool:
-    if expected is None or expected == "":
-        return cached in (None, "")
-    if isinstance(expected, str):
-        return isinstance(cached, str) and cached == expected
-    if isinstance(expected, dt.date):
-        return _date_value(cached) == expected
-    if isinstance(cached, bool) or not isinstance(cached, (int, float)):
-        return False
-    return abs(float(cached) - float(expected)) < _PENNY_TOLERANCE
-
-
-def _display(value: Any) -> str:
-    if value is None or value == "":
-        return "(blank)"
-    if isinstance(value, dt.date):
-        return f"{value:%d/%m/%Y}"
-    return str(value)
+    reading.compare_cached_rows("Forecast", months.get, reading.contract.table("Forecast").keys())
 
 
 def _costed_fields(row: _Costed) -> dict[str, Any]:

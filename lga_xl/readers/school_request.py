@@ -33,10 +33,10 @@ from .. import cells, levy
 from ..contract import Contract
 from ..contracts.school_request import CHECK_UNKNOWN_STANDARD, HIRE_TYPES, REQUESTS, SHARE, pick_text
 from ..models import RequestedStart, SchoolRequest
-from .base import Reading, Row
+from .base import Reading, Row, compare_cached
 from .fields import Collector
 from .levy_plan import _excel_text, _read_standards, _same_text, _Standards
-from .levy_plan_v1 import _compare, _plan_year
+from .levy_plan_v1 import _plan_year
 from .package import Package, open_package
 
 __all__ = ["CarriedStandards", "carried_standards", "read_school_request", "read_school_request_package"]
@@ -257,16 +257,16 @@ def _compare_cached(reading: Reading, plan_end: dt.date, totals: dict[str, Any],
     shown_end = reading.pkg.name_value("PlanEnd")
     if shown_end is None or shown_end.value in (None, ""):
         return
-    _compare(reading.found, "PlanEnd", shown_end.value, plan_end, shown_end.place)
+    compare_cached(reading.found, "PlanEnd", shown_end.value, plan_end, shown_end.place)
     for name in SHARE.names:
         target = reading.pkg.name_value(name.name)
         if name.role == "formula" and target is not None:
-            _compare(reading.found, name.name, target.value, totals[name.field], target.place)
+            compare_cached(reading.found, name.name, target.value, totals[name.field], target.place)
     positions = reading.table("Requests").positions
     for request in requests:
         row = request.row
         for key, expected in (("duration_months", request.model.duration_months), ("band_max", request.band_max),
                               ("in_year_cost", request.in_year_cost), ("check", request.model.check)):
             if key in positions:
-                _compare(reading.found, f"Requests {REQUESTS.column(key).header}", row.get(key), expected,
-                         row.place(key))
+                compare_cached(reading.found, f"Requests {REQUESTS.column(key).header}", row.get(key), expected,
+                               row.place(key))

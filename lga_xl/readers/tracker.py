@@ -45,7 +45,7 @@ from ..models import (
     TrackerTarget,
 )
 from ..reference import REGIONS
-from .base import Reading, Row, TableRows
+from .base import Reading, Row, compare_cached
 from .fields import Collector
 from .package import Package, Place, open_package
 
@@ -636,56 +636,16 @@ def _compare_cached(reading: Reading, counts: dict[str, int], targets: list[Trac
     for name in reading.contract.results():
         cached = pkg.name_value(name)
         if cached is not None:
-            _compare(found, name, cached.value, counts[reading.contract.name(name).field], cached.place)
+            compare_cached(found, name, cached.value, counts[reading.contract.name(name).field], cached.place,
+                           tolerance=_TOLERANCE)
     by_row = {target.row: target for target in targets}
-    _compare_table(reading, "Targets", by_row.get,
-                   ("latest_date", "latest", "expected", "progress", "rag", "trend", "check"))
-    _compare_table(reading, "Actuals", {a.row.number: a for a in actuals}.get, ("check",))
-    _compare_table(reading, "Actions", {a.model.row: a.model for a in actions}.get, ("rag", "check"))
-    _compare_table(reading, "PublicSector", {y.row: y for y in years}.get, ("starts_total", "starts_share", "check"))
+    reading.compare_cached_rows("Targets", by_row.get,
+                                ("latest_date", "latest", "expected", "progress", "rag", "trend", "check"),
+                                tolerance=_TOLERANCE)
+    reading.compare_cached_rows("Actuals", {a.row.number: a for a in actuals}.get, ("check",), tolerance=_TOLERANCE)
+    reading.compare_cached_rows("Actions", {a.model.row: a.model for a in actions}.get, ("rag", "check"),
+                                tolerance=_TOLERANCE)
+    reading.compare_cached_rows("PublicSector", {y.row: y for y in years}.get,
+                                ("starts_total", "starts_share", "check"), tolerance=_TOLERANCE)
 
-
-def _compare_table(reading: Reading, name: str, expected_for: Callable[[int], Any], keys: tuple[str, ...]) -> None:
-    table: TableRows = reading.table(name)
-    for row in table:
-        expected_row = expected_for(row.number)
-        if expected_row is None:
-            continue  # a blank row: its formulas show blanks
-        for key in keys:
-            if key in table.positions:
-                expected = getattr(expected_row, key)
-                _compare(reading.found, f"{name} {table.spec.column(key).header}", row.get(key),
-                         "" if expected is None else expected, row.place(key))
-
-
-def _compare(found: Collector, what: str, cached: Any, expected: Any, place: Place) -> None:
-    if _same(cached, expected):
-        return
-    shown = "(blank)" if cached in (None, "") else repr(cached)
-    found.add("cached-value-mismatch", f"{what}: the workbook shows {shown} but the inputs give "
-              f"{_display(expected)}; has the formula been typed over?", place)
-
-
-def _same(cached: Any, expected: Any) -> bool:
-    if expected == "":
-        return cached in (None, "")
-    if isinstance(expected, str):
-        return isinstance(cached, str) and cached == expected
-    if isinstance(expected, dt.date):
-        try:
-            read = cells.date(cached)
-        except cells.CellValueError:
-            return False
-        return read is not None and read.value == expected
-    if isinstance(cached, bool) or not isinstance(cached, (int, float)):
-        return False
-    return abs(float(cached) - float(expected)) < _TOLERANCE
-
-
-def _display(value: Any) -> str:
-    if value in (None, ""):
-        return "(blank)"
-    if isinstance(value, dt.date):
-        return f"{value:%d/%m/%Y}"
-    return str(value)
 
