@@ -28,19 +28,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-import weakref
 from collections.abc import Iterable, Mapping, Sequence
-from copy import copy
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
-from openpyxl.cell.cell import Cell
 from openpyxl.chart import LineChart, Reference
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import PatternFill
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -522,26 +518,9 @@ def _result_formulas() -> dict[str, str]:
 
 # Private API: writing cells in the house style.
 
-# The style of each (CellStyle, number format) once per workbook: openpyxl hashes every font, fill and border
-# it is given, so a plan's thousands of cells copy the first cell's style array instead.
-_APPLIED: weakref.WeakKeyDictionary[Workbook, dict[tuple[style.CellStyle, str | None], StyleArray]] = (
-    weakref.WeakKeyDictionary())
-
-
-def _apply(cell: Cell, cell_style: style.CellStyle, number_format: str | None = None) -> None:
-    """style.apply, quickly: the house style on a cell."""
-    applied = _APPLIED.setdefault(cell.parent.parent, {})
-    key = (cell_style, number_format)
-    if key in applied:
-        cell._style = copy(applied[key])
-    else:
-        style.apply(cell, cell_style, number_format)
-        applied[key] = copy(cell._style)
-
-
 def _text(ws: Worksheet, ref: str, text: str, cell_style: style.CellStyle = style.BODY) -> None:
     c.set_text(ws[ref], text)
-    _apply(ws[ref], cell_style)
+    style.apply(ws[ref], cell_style)
 
 
 def _sheet_title(ws: Worksheet, title: str, note: str, last_column: int, banner: str | None = None) -> None:
@@ -600,7 +579,7 @@ def _block(ws: Worksheet, wb: Workbook, block: Block, formulas: Mapping[str, str
         elif name.name in values:
             c.write_value(cell, values[name.name])
         calculated = _MONTH_RESULT if name.kind == "month" else style.CALCULATED
-        _apply(cell, style.INPUT if name.role == "input" else calculated, name.number_format)
+        style.apply(cell, style.INPUT if name.role == "input" else calculated, name.number_format)
         c.define_name(wb, name.name, ws, cell.coordinate)
         if name.note and block.note_column is not None:
             note = a1.cell(row, block.note_column)
@@ -687,7 +666,7 @@ def _plan_sheet(wb: Workbook, banner: str | None, values: dict[str, object]) -> 
         cell = FIGURES.cell(name.name)
         maximum = spec.figure_maximum(name.name)
         ws[USED.cell(used.name)] = _used_formula(cell, name.kind, spec.figure_default(name.name), maximum)
-        _apply(ws[USED.cell(used.name)], style.CALCULATED, used.number_format)
+        style.apply(ws[USED.cell(used.name)], style.CALCULATED, used.number_format)
         c.define_name(wb, used.name, ws, USED.cell(used.name))
         _highlight(ws, cell, _unusable_condition(cell, name.kind, maximum))
     for heading, block in (("The levy and the funds entering the account", spec.LEVY_RESULTS),
@@ -738,10 +717,10 @@ def _forecast_summary(ws: Worksheet) -> list[int]:
         _text(ws, a1.cell(row + offset, 0), label, style.LABEL)
         cell = ws[a1.cell(row + offset, 1)]
         cell.value = formula
-        _apply(cell, _MONTH_RESULT if number_format == spec.MONTH else style.CALCULATED, number_format)
+        style.apply(cell, _MONTH_RESULT if number_format == spec.MONTH else style.CALCULATED, number_format)
         if note:
             ws[a1.cell(row + offset, 2)] = note
-            _apply(ws[a1.cell(row + offset, 2)], style.NOTE)
+            style.apply(ws[a1.cell(row + offset, 2)], style.NOTE)
             style.wrap_across(ws, ws[a1.cell(row + offset, 2)], FIGURES.note_column + 1)
             notes.append(row + offset)
     first = a1.cell(row, 1)
@@ -778,16 +757,16 @@ def _write_rows(ws: Worksheet, table: Table, entries: Sequence[Mapping[str, obje
             cell = ws[table.cell(key, r)]
             if index < len(entries):
                 c.write_value(cell, entries[index].get(key))
-            _apply(cell, style.INPUT, table.column(key).number_format)
+            style.apply(cell, style.INPUT, table.column(key).number_format)
 
 
 def _formula(ws: Worksheet, ref: str, formula: str, number_format: str | None, *, visible: bool = True) -> None:
     """A calculated cell: green when it shows; in a hidden working column unfilled, in its number format."""
     ws[ref] = formula
     if visible:
-        _apply(ws[ref], style.CALCULATED, number_format)
+        style.apply(ws[ref], style.CALCULATED, number_format)
     elif number_format:
-        _apply(ws[ref], style.BODY, number_format)
+        style.apply(ws[ref], style.BODY, number_format)
 
 
 def _blank_when_empty(table: Table, r: int, formula: str) -> str:
@@ -999,18 +978,18 @@ def _forecast_sheet(wb: Workbook, tax_year: str) -> None:
                  "co-invested and the month is marked as running short.", visible)
     ws["A3"] = ('="The pay bill grows by "&ROUND(PayBillGrowthUsed*100,2)&"% a year after the plan year (see the '
                 'Years table). Funds entering from 1 August 2026 have no top-up and expire after 12 months."')
-    _apply(ws["A3"], style.NOTE)
+    style.apply(ws["A3"], style.NOTE)
     style.wrap_across(ws, ws["A3"], visible)
     formulas = _result_formulas()
     _block(ws, wb, EXPIRY, formulas)
     note = a1.cell(EXPIRY.row("FundsExpiring"), EXPIRY.note_column)
     ws[note] = ('=IF(FundsExpiring>0,"Levy funds will expire: plan more starts or transfers before the first '
                 'month shown, or they are lost.","No funds expire in the forecast.")')
-    _apply(ws[note], style.LABEL)
+    style.apply(ws[note], style.LABEL)
     short = a1.cell(EXPIRY.row("ShortfallMonths"), EXPIRY.note_column)
     ws[short] = ('=IF(ShortfallMonths>0,"Funds run short: the training the account cannot pay needs co-investment '
                  'by the employer and the government.","The account pays for everything planned.")')
-    _apply(ws[short], style.LABEL)
+    style.apply(ws[short], style.LABEL)
     for name in ("FundsExpiringPlanYear", "NextExpiryAmount", "FundsExpiring", "ExpiryMonthCount", "ShortfallMonths"):
         _highlight(ws, EXPIRY.cell(name), f"{EXPIRY.cell(name)}>0")
     _highlight(ws, EXPIRY.cell("NextExpiryMonth"), f"{a1.absolute(EXPIRY.cell('FundsExpiring'))}>0")
@@ -1039,7 +1018,7 @@ def _years_table(ws: Worksheet, tax_year: str) -> None:
     for k, r in enumerate(range(table.first_row, table.last_row() + 1)):
         cells_ = table.row_cells(r)
         c.set_text(ws[cells_["tax_year"]], levy.tax_year_of(dt.date(first_year + k, 4, 6)))
-        _apply(ws[cells_["tax_year"]], style.TABLE_CELL)
+        style.apply(ws[cells_["tax_year"]], style.TABLE_CELL)
         start = f"EDATE(PlanStart,{12 * k})"
         previous = table.cell("pay_bill", r - 1)
         formulas = {
@@ -1271,7 +1250,7 @@ def _standards_sheet(wb: Workbook, standards: Sequence[Standard], source: str, b
         k = table.row_cells(r)
         if standard is None:
             for key in table.keys("input"):
-                _apply(ws[k[key]], style.INPUT, table.column(key).number_format)
+                style.apply(ws[k[key]], style.INPUT, table.column(key).number_format)
         else:
             values = {"reference": standard.reference, "title": standard.title, "level": standard.level,
                       "status": standard.status, "max_funding": standard.max_funding,
@@ -1279,7 +1258,7 @@ def _standards_sheet(wb: Workbook, standards: Sequence[Standard], source: str, b
                       "earliest_start": standard.earliest_start_date, "latest_start": standard.latest_start_date}
             for key, value in values.items():
                 c.write_value(ws[k[key]], value)
-                _apply(ws[k[key]], style.TABLE_CELL, table.column(key).number_format)
+                style.apply(ws[k[key]], style.TABLE_CELL, table.column(key).number_format)
         open_status = f'OR({k["status"]}="",{k["status"]}="{spec.APPROVED_FOR_DELIVERY}")'
         _formula(ws, k["pick"], (f'=IF(AND({k["reference"]}<>"",{k["title"]}<>"",{open_status}),'
                                  f'{k["reference"]}&" "&{k["title"]}&" (level "&{k["level"]}&")","")'), None,
@@ -1294,10 +1273,10 @@ def _standards_sheet(wb: Workbook, standards: Sequence[Standard], source: str, b
             for key, value in (("reference", reference), ("effective_from", band.effective_from),
                                ("effective_to", band.effective_to), ("max_funding", band.max_funding)):
                 c.write_value(ws[k[key]], value)
-                _apply(ws[k[key]], style.TABLE_CELL, bands_table.column(key).number_format)
+                style.apply(ws[k[key]], style.TABLE_CELL, bands_table.column(key).number_format)
         else:
             for key in bands_table.keys("input"):
-                _apply(ws[k[key]], style.INPUT, bands_table.column(key).number_format)
+                style.apply(ws[k[key]], style.INPUT, bands_table.column(key).number_format)
         _formula(ws, k["until"], (f'=IF({k["reference"]}="","",IF({k["effective_to"]}="",{cells.LAST_SERIAL},'
                                   f'{k["effective_to"]}))'), spec.DATE, visible=False)
     style.add_table(ws, bands_table.name, bands_table.ref(band_rows))

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -47,6 +48,7 @@ from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphPrope
 from openpyxl.drawing.text import Font as DrawingFont
 from openpyxl.drawing.xdr import XDRPositiveSize2D
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, range_boundaries, range_to_tuple
 from openpyxl.utils.indexed_list import IndexedList
@@ -576,17 +578,41 @@ def apply(cells: Cell | Iterable[Cell], style: CellStyle, number_format: str | N
     """
     if number_format is not None:
         style = style.formatted(number_format)
-    font, fill, border = _font(style.font), _fill(style.fill), _border(style.border)
-    alignment = Alignment(horizontal=style.horizontal, vertical=style.vertical, wrap_text=style.wrap or None)
-    protection = Protection(locked=not style.unlocked)
     for cell in [cells] if isinstance(cells, Cell) else cells:
-        cell.font, cell.alignment, cell.protection = font, alignment, protection
-        if fill is not None:
-            cell.fill = fill
-        if border is not None:
-            cell.border = border
-        if style.number_format is not None:
-            cell.number_format = style.number_format
+        known = _STYLE_IDS.setdefault(cell.parent.parent, {})
+        ids = known.get(style)
+        if ids is None:
+            _put_style(cell, style)
+            known[style] = {key: getattr(cell._style, key) for key in _ids_set_by(style)}
+        else:
+            if not cell._style:
+                cell._style = StyleArray()
+            for key, value in ids.items():
+                setattr(cell._style, key, value)
+
+
+# openpyxl files a style put on a cell by hashing it against every style of the workbook, which costs more
+# than the rest of writing a workbook; so each style is filed once per workbook, and its ids in the
+# workbook's lists are then set on further cells as openpyxl's own setters set them.
+_STYLE_IDS: WeakKeyDictionary[Workbook, dict[CellStyle, dict[str, int]]] = WeakKeyDictionary()
+
+
+def _put_style(cell: Cell, style: CellStyle) -> None:
+    cell.font = _font(style.font)
+    cell.alignment = Alignment(horizontal=style.horizontal, vertical=style.vertical, wrap_text=style.wrap or None)
+    cell.protection = Protection(locked=not style.unlocked)
+    if style.fill is not None:
+        cell.fill = _fill(style.fill)
+    if style.border:
+        cell.border = _border(style.border)
+    if style.number_format is not None:
+        cell.number_format = style.number_format
+
+
+def _ids_set_by(style: CellStyle) -> list[str]:
+    """The ids in a cell's style array that :func:`_put_style` sets: a style leaves the cell's other ones alone."""
+    return ["fontId", "alignmentId", "protectionId", *(["fillId"] if style.fill is not None else []),
+            *(["borderId"] if style.border else []), *(["numFmtId"] if style.number_format is not None else [])]
 
 
 def _font(spec: FontSpec) -> Font:
@@ -850,6 +876,9 @@ def estimated_row_heights(ws: Worksheet, first_row: int, last_row: int) -> list[
     """Each row's printed height in points: as set, or as Excel sizes it from its wrapped text."""
     spans = {(merged.min_row, merged.min_col): merged.max_col for merged in ws.merged_cells.ranges}
     widths: dict[tuple[int, int], float] = {}
+    # One pass over the rows: openpyxl works out the sheet's extent afresh for every ws[row].
+    cells_of_row = dict(zip(range(first_row, last_row + 1),
+                            ws.iter_rows(min_row=first_row, max_row=min(last_row, ws.max_row))))
     heights = []
     for row in range(first_row, last_row + 1):
         set_height = ws.row_dimensions[row].height if row in ws.row_dimensions else None
@@ -857,7 +886,7 @@ def estimated_row_heights(ws: Worksheet, first_row: int, last_row: int) -> list[
             heights.append(set_height)
             continue
         height = line_height(BODY_SIZE)
-        for cell in ws[row] if row <= ws.max_row else ():
+        for cell in cells_of_row.get(row, ()):
             # A hidden column shows nothing; a formula shows a value not known here, one line in its font (a title).
             if cell.value is None or not _column_display_width(ws, cell.column):
                 continue

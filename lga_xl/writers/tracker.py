@@ -15,10 +15,8 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from copy import copy
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
@@ -239,18 +237,18 @@ def _instructions(ws: Worksheet) -> None:
     row = 3
     for heading, paragraphs in INSTRUCTIONS:
         cell = ws.cell(row=row, column=1, value=heading)
-        _paint(cell, style.HEADING)
+        style.apply(cell, style.HEADING)
         row += 1
         for paragraph in paragraphs:
             cell = ws.cell(row=row, column=1)
             c.set_text(cell, paragraph)
-            _paint(cell, style.PARAGRAPH)
+            style.apply(cell, style.PARAGRAPH)
             style.wrap_across(ws, cell, 2)
             row += 1
         row += 1
     row = style.add_key(ws, row, entries=(*style.KEY, style.CHECK_KEY, style.WARNING_KEY))
     ws.cell(row=row, column=1, value="Targets and actions")
-    _paint(ws.cell(row=row, column=1), style.LABEL)
+    style.apply(ws.cell(row=row, column=1), style.LABEL)
     for offset, (rag, meaning) in enumerate((
         (rules.GREEN, "On or ahead of the line; an action on track or complete"),
         (rules.AMBER, "A little behind the line; an action at risk, or not started and not due soon"),
@@ -258,7 +256,7 @@ def _instructions(ws: Worksheet) -> None:
     ), start=1):
         swatch = ws.cell(row=row + offset, column=1, value=rag)
         _rag_style(swatch, rag)
-        _paint(ws.cell(row=row + offset, column=2, value=meaning), style.BODY)
+        style.apply(ws.cell(row=row + offset, column=2, value=meaning), style.BODY)
     style.fit_rows(ws)
     style.set_up_printing(ws, title=TITLE, area=f"A1:B{row + 3}")
     c.protect(ws)
@@ -287,7 +285,7 @@ def _targets_sheet(wb: Workbook, ws: Worksheet, targets: Sequence[rules.Target],
             if column.role == "input":
                 cell = ws[k[column.key]]
                 c.write_value(cell, entered.get(column.key))
-                _paint(cell, style.INPUT, column.number_format)
+                style.apply(cell, style.INPUT, column.number_format)
         values_format = UNIT_FORMATS.get(target.unit) if target else None
         for key in ("baseline", "target"):
             ws[k[key]].number_format = values_format or "General"
@@ -304,7 +302,7 @@ def _targets_sheet(wb: Workbook, ws: Worksheet, targets: Sequence[rules.Target],
         for key, formula in formulas.items():
             cell = ws[k[key]]
             cell.value = style.blank_when_empty(formula, inputs_of(r))
-            _paint(cell, style.CALCULATED, table.column(key).number_format)
+            style.apply(cell, style.CALCULATED, table.column(key).number_format)
         ws[k["latest"]].number_format = ws[k["expected"]].number_format = values_format or "General"
         hidden = {
             "previous_date": rules.previous_date_formula(ids, dates, values, k["id"], k["latest_date"]),
@@ -313,7 +311,7 @@ def _targets_sheet(wb: Workbook, ws: Worksheet, targets: Sequence[rules.Target],
         }
         for key, formula in hidden.items():
             ws[k[key]].value = formula
-            _paint(ws[k[key]], style.CALCULATED, table.column(key).number_format)
+            style.apply(ws[k[key]], style.CALCULATED, table.column(key).number_format)
         ws[k["previous"]].number_format = values_format or "General"
     style.add_table(ws, table.name, table.ref(rows))
     letter = table.letter
@@ -376,17 +374,17 @@ def _actuals_sheet(ws: Worksheet, actuals: Sequence[rules.Actual], rows: int, un
             if column.role == "input":
                 cell = ws[k[column.key]]
                 c.write_value(cell, entered.get(column.key))
-                _paint(cell, style.INPUT, column.number_format)
+                style.apply(cell, style.INPUT, column.number_format)
         if actual is not None and actual.target_id in units:
             ws[k["value"]].number_format = UNIT_FORMATS[units[actual.target_id]]
         check = ws[k["check"]]
         check.value = style.blank_when_empty("=" + table.check_formula(r), inputs_of(r))
-        _paint(check, style.CALCULATED)
+        style.apply(check, style.CALCULATED)
         counted = COUNTED.format(**k)
         ws[k["counted_date"]] = f"=IF({counted},ROUNDDOWN({k['date']},0),0)"
         ws[k["counted_value"]] = f'=IF({counted},{k["value"]},"")'
         for key in ("counted_date", "counted_value"):
-            _paint(ws[k[key]], style.CALCULATED, table.column(key).number_format)
+            style.apply(ws[k[key]], style.CALCULATED, table.column(key).number_format)
     style.add_table(ws, table.name, table.ref(rows))
     column = lambda key: table.column_cells(key, rows)  # noqa: E731
     id_cell = f"${table.letter('target_id')}{first}"
@@ -420,7 +418,7 @@ def _action_plan_sheet(ws: Worksheet, objectives: Sequence[rules.Objective], act
         for column in table.columns:
             cell = ws[table.cell(column.key, r)]
             c.set_text(cell, entered.get(column.key))
-            _paint(cell, replace(style.INPUT, wrap=True))
+            style.apply(cell, replace(style.INPUT, wrap=True))
     style.add_table(ws, table.name, table.ref())
     _prompt(ws, table.column_cells("number"), "No.", "The objective's number, such as 1.")
     _prompt(ws, table.column_cells("theme"), "Theme", "A word or two for the objective, such as Young people.")
@@ -428,7 +426,7 @@ def _action_plan_sheet(ws: Worksheet, objectives: Sequence[rules.Objective], act
 
     table = ACTIONS
     heading = ws.cell(row=table.header_row - 1, column=1, value="Actions")
-    _paint(heading, style.HEADING)
+    style.apply(heading, style.HEADING)
     _header(ws, table)
     first, last = table.first_row, table.last_row(rows)
     inputs_of = _input_refs(table)
@@ -444,12 +442,12 @@ def _action_plan_sheet(ws: Worksheet, objectives: Sequence[rules.Objective], act
             if column.role == "input":
                 cell = ws[k[column.key]]
                 c.write_value(cell, entered.get(column.key))
-                _paint(cell, replace(style.INPUT, wrap=column.kind == "text"), column.number_format)
+                style.apply(cell, replace(style.INPUT, wrap=column.kind == "text"), column.number_format)
         rag = _body(rules.action_rag_formula(k["status"], k["due"], "ReportingDate"))
         formulas = {"rag": f'=IF(ISNUMBER(ReportingDate),{rag},"")', "check": "=" + table.check_formula(r)}
         for key, formula in formulas.items():
             ws[k[key]] = style.blank_when_empty(formula, inputs_of(r))
-            _paint(ws[k[key]], style.CALCULATED)
+            style.apply(ws[k[key]], style.CALCULATED)
         open_action = (f'AND(OR({k["action"]}<>"",{k["status"]}<>""),{k["status"]}<>"{rules.COMPLETE}",'
                        f"ISNUMBER({k['due']}),ISNUMBER(ReportingDate))")
         due, on = f"ROUNDDOWN({k['due']},0)", "ROUNDDOWN(ReportingDate,0)"
@@ -459,7 +457,7 @@ def _action_plan_sheet(ws: Worksheet, objectives: Sequence[rules.Objective], act
         ):
             before = "0" if r == first else f'COUNTIF(${letter}${first}:{letter}{r - 1},">0")'
             ws[k[key]] = f'=IF(IF({open_action},{condition},FALSE),{before}+1,"")'
-            _paint(ws[k[key]], style.CALCULATED)
+            style.apply(ws[k[key]], style.CALCULATED)
     style.add_table(ws, table.name, table.ref(rows))
     column = lambda key: table.column_cells(key, rows)  # noqa: E731
     for key, title, prompt in (
@@ -512,7 +510,7 @@ def _public_sector_sheet(ws: Worksheet, years: Sequence[PublicSectorYear], rows:
             if column.role == "input":
                 cell = ws[k[column.key]]
                 c.write_value(cell, getattr(year, column.key) if year else None)
-                _paint(cell, style.INPUT, column.number_format)
+                style.apply(cell, style.INPUT, column.number_format)
         formulas = {
             "starts_total": f"=SUM({k['starts_council']},{k['starts_schools']})",
             "starts_share": rules.public_sector_share_formula(k["starts_total"], k["headcount_start"]),
@@ -520,7 +518,7 @@ def _public_sector_sheet(ws: Worksheet, years: Sequence[PublicSectorYear], rows:
         }
         for key, formula in formulas.items():
             ws[k[key]] = style.blank_when_empty(formula, inputs_of(r))
-            _paint(ws[k[key]], style.CALCULATED, table.column(key).number_format)
+            style.apply(ws[k[key]], style.CALCULATED, table.column(key).number_format)
     style.add_table(ws, table.name, table.ref(rows))
     column = lambda key: table.column_cells(key, rows)  # noqa: E731
     _prompt(ws, column("year"), "Year", "The reporting year, 1 April to 31 March, written like 2024-25.")
@@ -688,7 +686,7 @@ def _monitoring_sheet(wb: Workbook, ws: Worksheet, values: Mapping[str, object],
         _label(ws, row, field.label)
         cell = ws[MONITORING.cell(field.name)]
         c.write_value(cell, values[field.name])
-        _paint(cell, style.INPUT, field.number_format)
+        style.apply(cell, style.INPUT, field.number_format)
         if field.kind != "date":
             ws.merge_cells(start_row=row, start_column=MONITORING.value_column + 1, end_row=row,
                            end_column=last_column)
@@ -716,7 +714,7 @@ def _monitoring_sheet(wb: Workbook, ws: Worksheet, values: Mapping[str, object],
         else:
             key = "overdue_order" if field.name == "ActionsOverdue" else "due_soon_order"
             cell.value = f'=COUNTIF({ACTIONS.structured(key)},">0")'
-        _paint(cell, style.CALCULATED, field.number_format)
+        style.apply(cell, style.CALCULATED, field.number_format)
         if rag_cells.get(field.name) in RAG_STYLES:
             _rag_style(cell, rag_cells[field.name])
         c.define_name(wb, field.name, ws, cell.coordinate)
@@ -730,7 +728,7 @@ def _monitoring_sheet(wb: Workbook, ws: Worksheet, values: Mapping[str, object],
     row = _action_list(ws, row + 1, "Actions due within 3 months of the reporting date", "due_soon_order",
                        "ActionsDueSoon")
     heading = ws.cell(row=row + 1, column=1, value="Each target's actuals against its line")
-    _paint(heading, style.HEADING)
+    style.apply(heading, style.HEADING)
     _note(ws, row + 2, f"In each chart: blue, the actuals (the latest {CHART_POINTS}) from the baseline; orange, the "
                        "straight line from the baseline to the target; grey and dashed, the edge of Amber (beyond it "
                        "a target is Red).", last_column)
@@ -745,12 +743,12 @@ def _monitoring_sheet(wb: Workbook, ws: Worksheet, values: Mapping[str, object],
 def _glance(ws: Worksheet, row: int, targets: Sequence[rules.Target], rows: int) -> int:
     """Each target's figures on the Monitoring sheet, read from the Targets table; returns the last row."""
     heading = ws.cell(row=row, column=1, value="Targets")
-    _paint(heading, style.HEADING)
+    style.apply(heading, style.HEADING)
     keys = ("id", "measure", "latest_date", "latest", "expected", "progress", "rag", "trend")
     header = row + 1
     for col, key in enumerate(keys, start=1):
         cell = ws.cell(row=header, column=col, value=TARGETS.column(key).header)
-        _paint(cell, style.TABLE_HEADER)
+        style.apply(cell, style.TABLE_HEADER)
     width = MONITORING_WIDTHS["B"]
     for index in range(rows):
         r = header + 1 + index
@@ -761,7 +759,7 @@ def _glance(ws: Worksheet, row: int, targets: Sequence[rules.Target], rows: int)
             number_format = TARGETS.column(key).number_format
             if key in ("latest", "expected") and target is not None:
                 number_format = UNIT_FORMATS.get(target.unit)
-            _paint(cell, replace(style.CALCULATED, wrap=key == "measure"), number_format)
+            style.apply(cell, replace(style.CALCULATED, wrap=key == "measure"), number_format)
         if target is not None:
             lines = style.wrapped_lines(target.measure, width)
             ws.row_dimensions[r].height = max(lines, 1) * style.line_height()
@@ -775,14 +773,14 @@ def _glance(ws: Worksheet, row: int, targets: Sequence[rules.Target], rows: int)
 def _action_list(ws: Worksheet, row: int, title: str, order_key: str, count_name: str) -> int:
     """The first LISTED_ACTIONS actions of one kind (overdue, due soon), in table order; returns the last row."""
     heading = ws.cell(row=row, column=1, value=title)
-    _paint(heading, style.HEADING)
+    style.apply(heading, style.HEADING)
     header = row + 1
     columns = (("number", "No.", "A"), ("action", "Action", "B"), ("due", "Due", "C"), ("status", "Status", "D"),
                ("rag", "RAG", "E"), ("accountable", "Accountable", "F"))
     for _, text, letter in columns:
         cell = ws[f"{letter}{header}"]
         cell.value = text
-        _paint(cell, style.TABLE_HEADER)
+        style.apply(cell, style.TABLE_HEADER)
     ws.merge_cells(f"F{header}:H{header}")
     order = ACTIONS.structured(order_key)
     for index in range(1, LISTED_ACTIONS + 1):
@@ -795,13 +793,13 @@ def _action_list(ws: Worksheet, row: int, title: str, order_key: str, count_name
                 source = f'IF({source}="",{objective},{source})'
             cell = ws[f"{letter}{r}"]
             cell.value = f'=IFERROR(IF({source}="","",{source}),"")'
-            _paint(cell, style.CALCULATED, style.DATE if key == "due" else None)
+            style.apply(cell, style.CALCULATED, style.DATE if key == "due" else None)
         ws.merge_cells(f"F{r}:H{r}")  # one line each: the list says what to chase, the Action plan the detail
     _rag_formats(ws, f"E{header + 1}:E{header + LISTED_ACTIONS}")
     more = ws.cell(row=header + LISTED_ACTIONS + 1, column=1,
                    value=f'=IF({count_name}>{LISTED_ACTIONS},"and "&({count_name}-{LISTED_ACTIONS})&" more: see the '
                          f'Action plan sheet","")')
-    _paint(more, style.NOTE)
+    style.apply(more, style.NOTE)
     return header + LISTED_ACTIONS + 1
 
 
@@ -824,7 +822,7 @@ def _charts(wb: Workbook, ws: Worksheet, row: int, targets: Sequence[rules.Targe
             t = {key: f"{TARGETS.sheet}!{ref}" for key, ref in k.items()}
             caption = ws[f"{first_col}{caption_row}"]
             caption.value = f'=IF({t["id"]}="","",{t["id"]}&" ("&{t["rag"]}&"): "&{t["measure"]})'
-            _paint(caption, replace(style.LABEL, wrap=True))
+            style.apply(caption, replace(style.LABEL, wrap=True))
             ws.merge_cells(f"{first_col}{caption_row}:{last_col}{caption_row}")
             target = targets[index] if index < len(targets) else None
             figures = target is not None and None not in (target.baseline, target.target)
@@ -882,48 +880,30 @@ def _reference(ws: Worksheet, cells: str) -> Reference:
 
 # Private API: small helpers.
 
-_PAINTED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _paint(cell, cell_style: style.CellStyle, number_format: str | None = None) -> None:
-    """:func:`style.apply` once per look in a workbook; later cells copy that cell's style.
-
-    openpyxl looks every new font, fill and border up among the workbook's
-    own, which for a few thousand cells takes seconds; a copied style does not.
-    """
-    made = _PAINTED.setdefault(cell.parent.parent, {})
-    key = (cell_style, number_format)
-    if key in made:
-        cell._style = copy(made[key])
-    else:
-        style.apply(cell, cell_style, number_format)
-        made[key] = copy(cell._style)
-
-
 
 def _title(ws: Worksheet, ref: str, text: str) -> None:
     ws[ref] = text
-    _paint(ws[ref], style.TITLE)
+    style.apply(ws[ref], style.TITLE)
     ws.row_dimensions[ws[ref].row].height = style.line_height(style.TITLE_SIZE)
 
 
 def _note(ws: Worksheet, row: int, text: str, last_column: int) -> None:
     cell = ws.cell(row=row, column=1)
     c.set_text(cell, text)
-    _paint(cell, style.NOTE)
+    style.apply(cell, style.NOTE)
     style.wrap_across(ws, cell, last_column)
 
 
 def _label(ws: Worksheet, row: int, text: str) -> None:
     cell = ws.cell(row=row, column=1, value=text)
-    _paint(cell, style.LABEL)
+    style.apply(cell, style.LABEL)
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
 
 
 def _header(ws: Worksheet, table: Table) -> None:
     for offset, column in enumerate(table.columns):
         cell = ws.cell(row=table.header_row, column=table.first_column + offset + 1, value=column.header)
-        _paint(cell, style.TABLE_HEADER)
+        style.apply(cell, style.TABLE_HEADER)
 
 
 def _input_refs(table: Table):
