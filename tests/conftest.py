@@ -7,30 +7,35 @@ import os
 # As lga_xl does: openpyxl's XML must not depend on whether lxml is installed (test modules
 # import openpyxl before lga_xl, so the default lga_xl sets would come too late).
 os.environ.setdefault("OPENPYXL_LXML", "False")
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
-from tests.support.libreoffice import recalculate, soffice
+from tests.support.libreoffice import LibreOffice, recalculate, soffice, uno_python
 
 REQUIRE_LIBREOFFICE = os.environ.get("LGA_XL_REQUIRE_LIBREOFFICE") == "1"
 
 
 @pytest.fixture(scope="session")
-def libreoffice(tmp_path_factory) -> Callable[[Sequence[Path]], dict[Path, Path]]:
-    """``libreoffice(paths) -> {path: recalculated copy}``.
+def libreoffice(tmp_path_factory) -> Iterator[Callable[[Sequence[Path]], dict[Path, Path]]]:
+    """``libreoffice(paths) -> {path: recalculated copy}``, by one LibreOffice kept running for the session.
 
     Skips when soffice is missing, unless LGA_XL_REQUIRE_LIBREOFFICE=1 (as in
-    CI), where a missing LibreOffice fails the test instead.
+    CI), where a missing LibreOffice fails the test instead.  Without a Python
+    that can drive it over UNO, each call starts LibreOffice from the command line.
     """
     if soffice() is None:
         message = "LibreOffice (soffice) is not installed"
         if REQUIRE_LIBREOFFICE:
             pytest.fail(message + " but LGA_XL_REQUIRE_LIBREOFFICE=1")
         pytest.skip(message)
+    python = uno_python()
+    office = LibreOffice(python) if python else None
 
     def run(paths: Sequence[Path]) -> dict[Path, Path]:
-        return recalculate(list(paths), tmp_path_factory.mktemp("libreoffice"))
+        return recalculate(list(paths), tmp_path_factory.mktemp("libreoffice"), office)
 
-    return run
+    yield run
+    if office is not None:
+        office.close()

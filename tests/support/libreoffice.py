@@ -1,40 +1,117 @@
 """Recalculate workbooks in headless LibreOffice (see docs/excel-compatibility.md).
 
-LibreOffice trusts cached values unless told to always recalculate, so each
-run gets its own profile with OOXMLRecalcMode=0 ("always").  One start costs
-about a second, then ~0.1 s a file, so convert many files in one call.
+LibreOffice trusts cached values unless told to recalculate, so every file is recalculated
+in full before it is saved.  Starting LibreOffice costs a second or more, so a test session
+keeps one running per worker (:class:`LibreOffice`, driven over UNO by uno_bridge.py) when a
+Python with pyuno is installed (Debian: python3-uno); otherwise each call starts one and
+converts its files in batches from the command line.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import selectors
 import shutil
 import subprocess
 import tempfile
+import uuid
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
 from lga_xl.tools.render import RECALC_ALWAYS  # the one profile setting, shared with the render tool
 
+BRIDGE = Path(__file__).with_name("uno_bridge.py")
+XLSX, CALC_PDF, WRITER_PDF = "Calc Office Open XML", "calc_pdf_Export", "writer_pdf_Export"
+
 
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def recalculate(paths: Sequence[Path], outdir: Path, timeout: float = 900) -> dict[Path, Path]:
-    """Open, recalculate and re-save ``paths`` as xlsx in ``outdir``.
+def uno_python() -> str | None:
+    """A Python that can drive LibreOffice over UNO: $LGA_XL_UNO_PYTHON, LibreOffice's own, or the system's."""
+    exe = soffice()
+    candidates = [os.environ.get("LGA_XL_UNO_PYTHON"), "/usr/bin/python3"]
+    if exe:
+        candidates.insert(1, str(Path(os.path.realpath(exe)).with_name("python")))
+    for candidate in filter(None, candidates):
+        if Path(candidate).is_file() and subprocess.run([candidate, "-c", "import uno"], capture_output=True,
+                                                        check=False).returncode == 0:
+            return candidate
+    return None
+
+
+class LibreOffice:
+    """One headless LibreOffice kept running for many conversions (``with LibreOffice() as office:``).
+
+    Each file is loaded, recalculated in full and exported to the file asked for; a file
+    LibreOffice cannot open, or that crashes it, raises RuntimeError naming it, and the next
+    file starts a fresh LibreOffice.
+    """
+
+    def __init__(self, python: str, timeout: float = 300) -> None:
+        self.timeout = timeout
+        self._scratch = tempfile.TemporaryDirectory(prefix="lga-xl-uno-")
+        profile = Path(self._scratch.name)
+        (profile / "user").mkdir()
+        # Loading never recalculates: the bridge recalculates every file once, in full.
+        (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS.replace("<value>0<", "<value>1<"))
+        self._bridge = subprocess.Popen([python, str(BRIDGE), soffice() or "soffice", str(profile),
+                                         f"lga-xl-{uuid.uuid4().hex}"],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self._answers = selectors.DefaultSelector()
+        self._answers.register(self._bridge.stdout, selectors.EVENT_READ)
+
+    def convert(self, source: Path, target: Path, export_filter: str = XLSX) -> Path:
+        request = {"source": str(source.resolve()), "target": str(target.resolve()), "filter": export_filter}
+        self._bridge.stdin.write(json.dumps(request) + "\n")
+        self._bridge.stdin.flush()
+        if not self._answers.select(self.timeout):
+            self.close()
+            raise RuntimeError(f"LibreOffice took more than {self.timeout:.0f} s to convert {source}")
+        line = self._bridge.stdout.readline()
+        if not line:
+            raise RuntimeError(f"LibreOffice stopped while converting {source}")
+        answer = json.loads(line)
+        if not answer["ok"] or not target.exists():
+            raise RuntimeError(f"LibreOffice did not convert {source}: {answer.get('error', 'no file written')}")
+        return target
+
+    def close(self) -> None:
+        if self._bridge.poll() is None:
+            self._bridge.stdin.close()
+            try:
+                self._bridge.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self._bridge.kill()
+        self._bridge.stdout.close()
+        self._scratch.cleanup()
+
+    def __enter__(self) -> LibreOffice:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def recalculate(paths: Sequence[Path], outdir: Path, office: LibreOffice | None = None,
+                timeout: float = 900) -> dict[Path, Path]:
+    """Open, recalculate and re-save ``paths`` as xlsx in ``outdir`` (by ``office`` when given).
 
     Returns input path -> output path.  Raises RuntimeError naming any file
     LibreOffice failed to write (it exits 0 even when a file fails to load).
     """
-    exe = soffice()
-    if exe is None:
-        raise RuntimeError("LibreOffice (soffice) is not installed")
     outdir.mkdir(parents=True, exist_ok=True)
     names = [p.name for p in paths]
     if len(set(names)) != len(names):
-        raise ValueError("file names must be unique: LibreOffice writes outputs by name")
+        raise ValueError("file names must be unique: outputs are named after their inputs")
+    if office is not None:
+        return {path: office.convert(path, outdir / (path.stem + ".xlsx")) for path in paths}
+    exe = soffice()
+    if exe is None:
+        raise RuntimeError("LibreOffice (soffice) is not installed")
     results: dict[Path, Path] = {}
     with tempfile.TemporaryDirectory(prefix="lga-xl-lo-") as profile:
         (Path(profile) / "user").mkdir()
