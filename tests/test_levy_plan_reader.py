@@ -62,12 +62,21 @@ def cell(table, key, row=1):
 
 
 def make(tmp_path, name="plan.xlsx", **overrides):
-    options = dict(org_name="Exampleshire County Council", region="East of England", tax_year="2026-27",
-                   total_pay_bill=50_000_000, english_percent=D("0.985"), headcount=1200, previous_year_funds=200_000,
-                   opening_balance=50_000, transfers_committed=5_000, schools=SCHOOL_ENTRIES, starts=START_ENTRIES,
-                   transfers=TRANSFER_ENTRIES)
-    options.update(overrides)
-    return new_levy_plan(tmp_path / name, **options)
+    """A plan written by the writer; the same options give a copy of the file written the first time."""
+    key = repr(sorted(overrides.items()))
+    if key not in _MADE:
+        options = dict(org_name="Exampleshire County Council", region="East of England", tax_year="2026-27",
+                       total_pay_bill=50_000_000, english_percent=D("0.985"), headcount=1200,
+                       previous_year_funds=200_000, opening_balance=50_000, transfers_committed=5_000,
+                       schools=SCHOOL_ENTRIES, starts=START_ENTRIES, transfers=TRANSFER_ENTRIES)
+        options.update(overrides)
+        _MADE[key] = new_levy_plan(tmp_path / name, **options).read_bytes()
+    path = tmp_path / name
+    path.write_bytes(_MADE[key])
+    return path
+
+
+_MADE: dict[str, bytes] = {}  # the writer takes a third of a second; most tests start from the same plan
 
 
 def tamper(path, sheet, changes):
