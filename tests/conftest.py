@@ -15,6 +15,8 @@ import pytest
 from tests.support.libreoffice import LibreOffice, recalculate, soffice, uno_python
 
 REQUIRE_LIBREOFFICE = os.environ.get("LGA_XL_REQUIRE_LIBREOFFICE") == "1"
+# Run by a Python with pyuno, never imported by the tests (--doctest-modules would try).
+collect_ignore = ["support/uno_bridge.py"]
 
 
 @pytest.fixture(scope="session")
