@@ -69,6 +69,13 @@ def exact_expected(baseline, baseline_date, target, target_date, on_date) -> Fra
     return b + (t - b) * Fraction(elapsed, span)
 
 
+def expected_as_ruled(baseline, baseline_date, target, target_date, on_date) -> Decimal:
+    """The exact line as the rule rounds it: the baseline plus the change so far, that change rounded half away
+    from zero to 0.0001 (so a decrease is an increase turned upside down: from 2 units down to 1, halfway is 1)."""
+    start = Fraction(str(baseline))
+    return half_up(start) + half_up(exact_expected(baseline, baseline_date, target, target_date, on_date) - start)
+
+
 def half_up(value: Fraction, places: int = 4) -> Decimal:
     """Round half away from zero to ``places`` decimals, as Excel's ROUND."""
     scaled = value * 10**places
@@ -117,6 +124,14 @@ def test_the_line_is_rounded_to_4_decimals_halves_away_from_zero():
     assert expected_now(0, D(2024, 1, 1), "0.0001", D(2024, 1, 5), D(2024, 1, 3)) == Decimal("0.0001")
     assert expected_now(0, D(2024, 1, 1), "-0.0001", D(2024, 1, 5), D(2024, 1, 3)) == Decimal("-0.0001")
     assert expected_now(0, D(2024, 1, 1), 1, D(2024, 1, 4), D(2024, 1, 2)) == Decimal("0.3333")
+
+
+def test_halfway_along_a_one_unit_decrease_the_change_is_rounded_not_the_value():
+    start, end = D(2022, 7, 31), D(2023, 5, 31)  # 304 days; halfway is 152 days in
+    halfway = start + dt.timedelta(152)
+    assert expected_now("0.0002", start, "0.0001", end, halfway) == Decimal("0.0001")
+    assert expected_now("-0.0002", start, "-0.0001", end, halfway) == Decimal("-0.0001")
+    assert expected_now("0.0001", start, "0.0002", end, halfway) == Decimal("0.0002")
 
 
 def test_exact_comparison_where_floating_point_would_flip_the_rag():
@@ -270,7 +285,7 @@ def test_a_decrease_is_the_increase_with_values_negated(b, t, latest, span, elap
     end, on = start + dt.timedelta(span), start + dt.timedelta(elapsed)
     expected = expected_now(b, start, t, end, on)
     assert expected_now(-b, start, -t, end, on) == -expected
-    assert expected == half_up(exact_expected(b, start, t, end, on))
+    assert expected == expected_as_ruled(b, start, t, end, on)
     direction = INCREASE if t > b else DECREASE if t < b else flat_direction  # it decides only a flat target
     mirrored = DECREASE if direction == INCREASE else INCREASE
     rag = target_rag(latest, expected, b, t, direction, amber)
@@ -432,8 +447,8 @@ def test_the_hertfordshire_actuals_are_illustrative_quarterly_and_show_every_rag
         status = statuses[target.id]
         if status.rag == NOT_SET:
             continue
-        exact = half_up(exact_expected(target.baseline, target.baseline_date, target.target, target.target_date,
-                                       status.latest_date))
+        exact = expected_as_ruled(target.baseline, target.baseline_date, target.target, target.target_date,
+                                  status.latest_date)
         sign = 1 if target.direction == INCREASE else -1
         band = half_up(Fraction(abs(target.target - target.baseline)) / 10)
         ahead = sign * (status.latest - exact)
@@ -464,7 +479,7 @@ def test_target_trajectory_reads_dates_as_excel_passes_them(baseline_date):
 ])
 def test_target_trajectory_reads_values_as_typed(baseline, target, plain):
     assert TARGET_TRAJECTORY(baseline, JULY_22, target, JULY_25, JULY_23) == float(
-        half_up(exact_expected(plain[0], JULY_22, plain[1], JULY_25, JULY_23)))
+        expected_as_ruled(plain[0], JULY_22, plain[1], JULY_25, JULY_23))
 
 
 @pytest.mark.parametrize("blank", [None, "", "  ", [[None]]])
@@ -570,7 +585,7 @@ def random_tracker(rng: random.Random, number: int) -> tuple[Target, list[Actual
     actuals = [Actual(target.id, baseline_date + dt.timedelta(offset), random_value(rng)) for offset in offsets]
     if actuals and rng.random() < 0.6:  # put the latest on an edge: on the line, on the band, one unit outside
         latest = max(actuals, key=lambda a: a.on)
-        exact = half_up(exact_expected(b, baseline_date, t, target.target_date, latest.on))
+        exact = expected_as_ruled(b, baseline_date, t, target.target_date, latest.on)
         band = half_up(Fraction(abs(t - b)) * Fraction(amber))
         sign = -1 if direction == DECREASE else 1
         outside = band + Decimal("0.0001")
