@@ -576,14 +576,13 @@ def apply(cells: Cell | Iterable[Cell], style: CellStyle, number_format: str | N
         >>> ws["B2"].fill.fgColor.rgb, ws["B2"].protection.locked, ws["B2"].number_format
         ('00FFF7BF', False, 'dd/mm/yyyy')
     """
-    if number_format is not None:
-        style = style.formatted(number_format)
     for cell in [cells] if isinstance(cells, Cell) else cells:
         known = _STYLE_IDS.setdefault(cell.parent.parent, {})
-        ids = known.get(style)
+        ids = known.get((style, number_format))
         if ids is None:
-            _put_style(cell, style)
-            known[style] = {key: getattr(cell._style, key) for key in _ids_set_by(style)}
+            formatted = style if number_format is None else style.formatted(number_format)
+            _put_style(cell, formatted)
+            known[style, number_format] = {key: getattr(cell._style, key) for key in _ids_set_by(formatted)}
         else:
             if not cell._style:
                 cell._style = StyleArray()
@@ -594,7 +593,7 @@ def apply(cells: Cell | Iterable[Cell], style: CellStyle, number_format: str | N
 # openpyxl files a style put on a cell by hashing it against every style of the workbook, which costs more
 # than the rest of writing a workbook; so each style is filed once per workbook, and its ids in the
 # workbook's lists are then set on further cells as openpyxl's own setters set them.
-_STYLE_IDS: WeakKeyDictionary[Workbook, dict[CellStyle, dict[str, int]]] = WeakKeyDictionary()
+_STYLE_IDS: WeakKeyDictionary[Workbook, dict[tuple[CellStyle, str | None], dict[str, int]]] = WeakKeyDictionary()
 
 
 def _put_style(cell: Cell, style: CellStyle) -> None:
