@@ -41,3 +41,11 @@ def libreoffice(tmp_path_factory) -> Iterator[Callable[[Sequence[Path]], dict[Pa
     yield run
     if office is not None:
         office.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules that use LibreOffice first: they are the longest, and started last they leave
+    one test worker busy long after the others have finished."""
+    uses_libreoffice = {item.path for item in items
+                        if item.get_closest_marker("libreoffice") or "libreoffice" in getattr(item, "fixturenames", ())}
+    items.sort(key=lambda item: item.path not in uses_libreoffice)
