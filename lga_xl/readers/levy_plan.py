@@ -310,7 +310,8 @@ def _blank(row: Row, key: str) -> bool:
 
 def _entered(row: Row, keys: Iterable[str]) -> bool:
     """``COUNTA(inputs)>0``."""
-    return any(row.get(key) is not None for key in keys)  # not _blank(row, key), inlined: every row is asked
+    # Every row of a table is asked, and most are empty: those are answered without a look at each column.
+    return not row.empty and any(not _blank(row, key) for key in keys)
 
 
 # Private API: the Plan sheet's inputs.
