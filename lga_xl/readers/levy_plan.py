@@ -605,12 +605,12 @@ def _read_costed(reading: Reading, inputs: _Inputs, standards: _Standards, schoo
         if not _entered(row, inputs_keys):
             continue
         start = _table_date(found, row, "start_date", "Start date")
-        if start is not None:
-            start = _plausible_start(found, start, row.place("start_date"))
+        if start is not None:  # the places below are made only for an issue
+            start = _plausible_start(found, start, functools.partial(row.place, "start_date"))
         duration_number = _table_number(found, row, "duration_months", "Duration (months)")
         duration = None
         if duration_number is not None:
-            duration = _plausible_duration(found, duration_number, row.place("duration_months"))
+            duration = _plausible_duration(found, duration_number, functools.partial(row.place, "duration_months"))
         price = _table_number(found, row, "price", "Price")
         if school_keys is not None:
             key = _number_key(_first_word(row.get("school")))
