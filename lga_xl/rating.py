@@ -80,17 +80,24 @@ def parse_status(value: object) -> ParsedStatus:
         False
     """
     if value is None:
-        return ParsedStatus(None)
+        return _BLANK_STATUS
     if not isinstance(value, str):
         raise StatusError(value)
-    if value in STATUSES:
-        return ParsedStatus(Status(value))
+    exact = _EXACT_STATUS.get(value)
+    if exact is not None:
+        return exact
     if not value.strip():
-        return ParsedStatus(None)
+        return _BLANK_STATUS
     loose = _LOOSE_STATUS.get(squash(value))
     if loose is None:
         raise StatusError(value)
     return ParsedStatus(loose, normalised=True)
+
+
+# The results for blank and for the four statuses as the dropdown writes them, made once: a status cell is read
+# for every element of every return.
+_BLANK_STATUS = ParsedStatus(None)
+_EXACT_STATUS = {value: ParsedStatus(Status(value)) for value in STATUSES}
 
 
 @dataclass(frozen=True)

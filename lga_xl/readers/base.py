@@ -61,6 +61,11 @@ class Row:
     def text(self, key: str) -> str | None:
         return cells.text(self.get(key))
 
+    @property
+    def empty(self) -> bool:
+        """True when every cell of the row is empty (calamine's ""): no column of it holds anything."""
+        return self._values.count("") == len(self._values)
+
     def place(self, key: str | None = None) -> Place:
         """Where a column's cell is (the row's first cell when the column is missing)."""
         position = self._table.positions.get(key) if key else None

@@ -310,7 +310,8 @@ def _blank(row: Row, key: str) -> bool:
 
 def _entered(row: Row, keys: Iterable[str]) -> bool:
     """``COUNTA(inputs)>0``."""
-    return any(not _blank(row, key) for key in keys)
+    # Every row of a table is asked, and most are empty: those are answered without a look at each column.
+    return not row.empty and any(not _blank(row, key) for key in keys)
 
 
 # Private API: the Plan sheet's inputs.
@@ -407,11 +408,35 @@ class _Standards:
         return sum((band.amount for band in covering if band.amount is not None), Decimal(0))
 
 
+# The Standards and FundingBands tables are the template's reference data, the same in nearly every plan of a
+# bulk import, and reading them was a fifth of a plan's own reading: what they give is kept per process, keyed
+# by their headers and values as repr writes them (exact, and 1, 1.0 and TRUE differ), when they gave no issue
+# (an issue names its file and cell, which differ from plan to plan).
+_STANDARDS_READ: dict[tuple[str, str], _Standards] = {}
+_STANDARDS_READ_MOST = 8
+
+
 def _read_standards(reading: Reading) -> _Standards:
     """Reference (case-folded) -> what the lookups in the workbook return; the dated bands."""
-    found = reading.found
     table = reading.table("Standards", required=("reference", "title", "level", "status", "max_funding",
                                                  "earliest_start", "latest_start"))
+    band_table = reading.table("FundingBands", required=("reference", "effective_from", "effective_to",
+                                                         "max_funding"))
+    key = (reading.contract.version,
+           repr((table.data.columns, table.data.rows, band_table.data.columns, band_table.data.rows)))
+    known = _STANDARDS_READ.get(key)
+    if known is None:
+        issues_before = len(reading.found.issues)
+        known = _read_standards_rows(reading.found, table, band_table)
+        if len(reading.found.issues) > issues_before:
+            return known
+        if len(_STANDARDS_READ) >= _STANDARDS_READ_MOST:
+            _STANDARDS_READ.clear()
+        _STANDARDS_READ[key] = known
+    return _Standards(dict(known.by_reference), list(known.bands))  # a copy: the kept one stays as read
+
+
+def _read_standards_rows(found: Collector, table: TableRows, band_table: TableRows) -> _Standards:
     standards: dict[str, _StandardInfo] = {}
     for position, row in enumerate(table, start=1):
         reference = _excel_text(row.get("reference"))
@@ -429,8 +454,6 @@ def _read_standards(reading: Reading) -> _Standards:
                              _excel_text(row.get("status")), band if band is not None else Decimal(0), *dates)
         standards.setdefault(reference.casefold(), info)
     bands = []
-    band_table = reading.table("FundingBands", required=("reference", "effective_from", "effective_to",
-                                                         "max_funding"))
     for row in band_table:
         reference = _excel_text(row.get("reference"))
         if reference == "":
@@ -576,17 +599,18 @@ def _read_costed(reading: Reading, inputs: _Inputs, standards: _Standards, schoo
     spec_table = reading.contract.table(table_name)
     table = reading.table(table_name, required=spec_table.keys("input"))
     required = [c.key for c in spec_table.columns if c.required]
+    inputs_keys = spec_table.keys("input")
     rows = []
     for row in table:
-        if not _entered(row, spec_table.keys("input")):
+        if not _entered(row, inputs_keys):
             continue
         start = _table_date(found, row, "start_date", "Start date")
-        if start is not None:
-            start = _plausible_start(found, start, row.place("start_date"))
+        if start is not None:  # the places below are made only for an issue
+            start = _plausible_start(found, start, functools.partial(row.place, "start_date"))
         duration_number = _table_number(found, row, "duration_months", "Duration (months)")
         duration = None
         if duration_number is not None:
-            duration = _plausible_duration(found, duration_number, row.place("duration_months"))
+            duration = _plausible_duration(found, duration_number, functools.partial(row.place, "duration_months"))
         price = _table_number(found, row, "price", "Price")
         if school_keys is not None:
             key = _number_key(_first_word(row.get("school")))

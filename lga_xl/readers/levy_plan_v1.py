@@ -31,7 +31,7 @@ from ..issues import WorkbookError
 from ..models import ForecastMonth, LevyPlan, PlannedStartRow, SchoolRow, TransferRow
 from ..reference import COUNCIL_SCHOOL_TYPES, OTHER_SCHOOL_TYPES, REGIONS, SCHOOL_TYPES
 from .base import Named, Reading, Row, TableRows, compare_cached, formula_date
-from .fields import Collector
+from .fields import Collector, PlaceOf
 from .package import Package, Place
 
 _ZERO = Decimal("0.00")
@@ -308,7 +308,7 @@ def _read_costed(reading: Reading, inputs: _Inputs, standards: dict[str, _Standa
     return rows
 
 
-def _plausible_start(found: Collector, value: Any, place: Place) -> dt.date | None:
+def _plausible_start(found: Collector, value: Any, place: PlaceOf) -> dt.date | None:
     start = found.date(value, what="Start date", place=place)
     if start is not None and not _EARLIEST_START <= start <= _LATEST_START:
         found.add("bad-date", f"the start date {start:%d/%m/%Y} is not a plausible date for this plan", place)
@@ -316,7 +316,7 @@ def _plausible_start(found: Collector, value: Any, place: Place) -> dt.date | No
     return start
 
 
-def _plausible_duration(found: Collector, value: Any, place: Place) -> int | None:
+def _plausible_duration(found: Collector, value: Any, place: PlaceOf) -> int | None:
     duration = found.whole(value, what="Duration (months)", place=place)
     if duration is not None and duration > MAX_DURATION_MONTHS:
         found.add("not-a-number", f"{duration} months is not a plausible duration (at most "

@@ -35,7 +35,9 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import operator
 import posixpath
 import re
 import zipfile
@@ -89,6 +91,11 @@ _R_ATTRIBUTE = re.compile(rb"""\sr\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _ADDRESS = re.compile(rb"([A-Za-z]+)([0-9]+)")
 _DIMENSION = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref\s*=\s*["']([^"']*)["']""")
 _SHARED_COUNT = re.compile(rb"""\suniqueCount\s*=\s*["']\s*([0-9]+)""")
+# Every return made from one template carries byte-identical workbook, relationship and table parts, so
+# what is parsed from them is kept per process, keyed by the bytes themselves (unpacked and checked
+# against their checksum each time, so a damaged part is never mistaken for a good one).  Only parts
+# this small are kept: ours are a few KB, and a cache must not hold a large part alive.
+_MEMO_PART_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -130,11 +137,15 @@ class TableData:
 
     def column_index(self, column: str) -> int | None:
         """The position of ``column`` (case-insensitive, trimmed), or None."""
-        wanted = column.strip().casefold()
+        return self._positions.get(column.strip().casefold())
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        """Column name (trimmed, case-folded) -> the position of the first column of that name."""
+        positions: dict[str, int] = {}
         for i, name in enumerate(self.columns):
-            if str(name).strip().casefold() == wanted:
-                return i
-        return None
+            positions.setdefault(str(name).strip().casefold(), i)
+        return positions
 
     def cell(self, row_index: int, column_index: int) -> str:
         """The A1 address of a data cell."""
@@ -267,38 +278,44 @@ class Package:
             if _table_span(table.ref) is None:
                 return table.part, f"the table {name!r} has the range {table.ref!r}, which is not a range of cells"
         linked = self._sheet_targets
-        for sheet in _children(self._workbook_xml, "sheets", "sheet"):
-            if sheet.get("name", "") not in linked:
-                return _WORKBOOK_RELS, f"it does not say where the sheet {sheet.get('name', '')!r} is"
+        for name, _ in self._workbook_sheets:
+            if name not in linked:
+                return _WORKBOOK_RELS, f"it does not say where the sheet {name!r} is"
         return None, "it cannot be read"
 
-    def _xml(self, part: str) -> ElementTree.Element:
+    def _parsed(self, part: str, parse: Callable[[ElementTree.Element, str], T], base: str = "") -> T:
+        """``parse(root of part, base)``, memoised by the part's bytes (see ``_MEMO_PART_BYTES``);
+        ``corrupt-file`` naming the part when it is not well-formed XML.  ``parse`` must be a module
+        function returning an immutable value that depends on nothing but its arguments."""
+        data = self._read_part(part)
         try:
-            return ElementTree.fromstring(self._read_part(part))
+            if len(data) <= _MEMO_PART_BYTES:
+                return _parse_memoised(parse, data, base)
+            return parse(ElementTree.fromstring(data), base)
         except ElementTree.ParseError as exc:
             raise self._damaged(part, f"it is not well-formed XML ({_short(exc)})") from None
 
     @cached_property
-    def _workbook_xml(self) -> ElementTree.Element:
-        return self._xml(_WORKBOOK)
+    def _workbook_sheets(self) -> tuple[tuple[str, str], ...]:
+        """The sheets as ``xl/workbook.xml`` lists them, in order: (name, relationship id)."""
+        return self._parsed(_WORKBOOK, _parse_sheets)
 
     def _relationships(self, part: str) -> dict[str, tuple[str, str]]:
         """The relationships of ``part``: id -> (type, target part); none when it has no relationships part."""
         rels = _rels_part(part)
         if rels not in self._zip.NameToInfo:
             return {}
-        return {rel.get("Id", ""): (rel.get("Type", ""), _resolve(part, rel.get("Target", "")))
-                for rel in _children(self._xml(rels), "Relationship")}
+        return dict(self._parsed(rels, _parse_relationships, part))
 
     @cached_property
     def _sheet_targets(self) -> dict[str, str]:
         """Sheet name -> its part, as the workbook lists it (the part may be missing from a damaged file)."""
         relationships = self._relationships(_WORKBOOK)
         targets = {}
-        for sheet in _children(self._workbook_xml, "sheets", "sheet"):
-            relationship = relationships.get(_attribute(sheet, "id", ""))
+        for name, relationship_id in self._workbook_sheets:
+            relationship = relationships.get(relationship_id)
             if relationship is not None:
-                targets[sheet.get("name", "")] = relationship[1]
+                targets[name] = relationship[1]
         return targets
 
     @cached_property
@@ -314,12 +331,9 @@ class Package:
         for sheet, part in self._sheet_targets.items():  # a sheet's part may be gone, its relationships not
             for kind, target in self._relationships(part).values():
                 if kind.endswith(_TABLE_RELATIONSHIP) and target in self._zip.NameToInfo:
-                    root = self._xml(target)
-                    table = _TablePart(target, root.get("ref", ""), root.get("headerRowCount", "1"),
-                                       root.get("totalsRowCount", "0"), sheet,
-                                       tuple(column.get("name", "") for column in
-                                             _children(root, "tableColumns", "tableColumn")))
-                    for name in {root.get("name"), root.get("displayName")} - {None}:
+                    names, ref, header_rows, totals_rows, columns = self._parsed(target, _parse_table)
+                    table = _TablePart(target, ref, header_rows, totals_rows, sheet, columns)
+                    for name in names:
                         tables.setdefault(name, table)
         return tables
 
@@ -346,17 +360,7 @@ class Package:
     @cached_property
     def defined_names(self) -> dict[str, tuple[str, str]]:
         """Workbook-level names that point at one range inside the grid: name -> (sheet, ref)."""
-        names: dict[str, tuple[str, str]] = {}
-        for node in _children(self._workbook_xml, "definedNames", "definedName"):
-            if node.get("localSheetId") is not None or not node.text or "!" not in node.text:
-                continue
-            sheet, _, ref = node.text.rpartition("!")
-            sheet = sheet.strip()
-            if sheet.startswith("'") and sheet.endswith("'"):
-                sheet = sheet[1:-1].replace("''", "'")
-            if a1.is_ref(ref) and _in_grid(ref):
-                names[node.get("name", "")] = (sheet, ref.replace("$", "").strip())
-        return names
+        return dict(self._parsed(_WORKBOOK, _parse_defined_names))
 
     @cached_property
     def meta(self) -> dict[str, str]:
@@ -516,9 +520,12 @@ class Package:
         for table_name, columns in contract.hashed_columns().items():
             table = self.table(table_name)
             indexes = [table.column_index(c) for c in columns]
-            # A column renamed away reads as blank; the reader reports it.
-            typed = [tuple(row[i] if i is not None and i < len(row) else None for i in indexes)
-                     for row in table.rows]
+            if indexes and None not in indexes and min(map(len, table.rows), default=0) > max(indexes):
+                pick = operator.itemgetter(*indexes)  # every column there, every row long enough: the same, faster
+                typed = list(map(pick, table.rows)) if len(indexes) > 1 else [(pick(row),) for row in table.rows]
+            else:  # a column renamed away reads as blank; the reader reports it
+                typed = [tuple(row[i] if i is not None and i < len(row) else None for i in indexes)
+                         for row in table.rows]
             rows.append(sorted(map(repr, filter(any, typed))))
         # repr is exact and stable for the values cells hold (text, numbers, dates, None).
         payload = repr((self.meta.get("kind"), named, rows))
@@ -778,6 +785,44 @@ def _ill_formed(data: bytes) -> str | None:
     except expat.ExpatError as exc:
         return expat.ErrorString(exc.code)
     return None
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_memoised(parse: Callable[[ElementTree.Element, str], T], data: bytes, base: str) -> T:
+    return parse(ElementTree.fromstring(data), base)
+
+
+def _parse_sheets(root: ElementTree.Element, _base: str) -> tuple[tuple[str, str], ...]:
+    """``xl/workbook.xml``'s sheets: (name, relationship id)."""
+    return tuple((sheet.get("name", ""), _attribute(sheet, "id", "")) for sheet in _children(root, "sheets", "sheet"))
+
+
+def _parse_defined_names(root: ElementTree.Element, _base: str) -> tuple[tuple[str, tuple[str, str]], ...]:
+    """``xl/workbook.xml``'s workbook-level names that point at one range inside the grid: (name, (sheet, ref))."""
+    names: dict[str, tuple[str, str]] = {}
+    for node in _children(root, "definedNames", "definedName"):
+        if node.get("localSheetId") is not None or not node.text or "!" not in node.text:
+            continue
+        sheet, _, ref = node.text.rpartition("!")
+        sheet = sheet.strip()
+        if sheet.startswith("'") and sheet.endswith("'"):
+            sheet = sheet[1:-1].replace("''", "'")
+        if a1.is_ref(ref) and _in_grid(ref):
+            names[node.get("name", "")] = (sheet, ref.replace("$", "").strip())
+    return tuple(names.items())
+
+
+def _parse_relationships(root: ElementTree.Element, base: str) -> tuple[tuple[str, tuple[str, str]], ...]:
+    """A relationships part of ``base``: (id, (type, target part))."""
+    return tuple({rel.get("Id", ""): (rel.get("Type", ""), _resolve(base, rel.get("Target", "")))
+                  for rel in _children(root, "Relationship")}.items())
+
+
+def _parse_table(root: ElementTree.Element, _base: str) -> tuple[tuple[str, ...], str, str, str, tuple[str, ...]]:
+    """A table part: its names (name and display name), ref, header and totals row counts, column names."""
+    names = tuple(sorted({root.get("name"), root.get("displayName")} - {None}))
+    columns = tuple(column.get("name", "") for column in _children(root, "tableColumns", "tableColumn"))
+    return names, root.get("ref", ""), root.get("headerRowCount", "1"), root.get("totalsRowCount", "0"), columns
 
 
 def _resolve(base: str, target: str) -> str:

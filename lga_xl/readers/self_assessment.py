@@ -192,9 +192,12 @@ def _rate_strands(reading: Reading, model: Edition, answers: list[ElementAnswer]
                   statuses: _StatusCells, invalid: set[str]) -> list[StrandRating]:
     # Tally statuses per strand and level in one pass; elements missing from
     # the table count as unanswered, as the workbook's COUNTIFS would see them.
-    tally: dict[tuple[str, str], Counter] = {(e.strand, e.level): Counter() for e in model.scored_elements}
+    tally: dict[tuple[str, str], Counter] = {}
     for element in model.scored_elements:
-        tally[element.strand, element.level][None] += 1
+        key = (element.strand, element.level)
+        if key not in tally:
+            tally[key] = Counter()
+        tally[key][None] += 1
     by_strand: dict[str, list[ElementAnswer]] = defaultdict(list)
     for answer in answers:
         by_strand[answer.strand].append(answer)
@@ -208,7 +211,8 @@ def _rate_strands(reading: Reading, model: Edition, answers: list[ElementAnswer]
         levels = [_level_counts(level, tally[strand, level]) for level in SCORED_LEVELS]
         # A status that is not one of the four is still an answer to the workbook's formulas (the cell is
         # not blank), so it keeps a strand from showing Not rated there and here alike.
-        typed = [sum(1 for r in by_strand[strand] if r.level == c.level and r.id in invalid) for c in levels]
+        typed = [sum(1 for r in by_strand[strand] if r.level == c.level and r.id in invalid) for c in levels] \
+            if invalid else [0] * len(levels)
         rating = rate([LevelCount(c.applicable, c.achieved, c.elements - c.unanswered + extra)
                        for c, extra in zip(levels, typed)])
         _check_levels(strand, by_strand[strand], levels, statuses, invalid, found)
@@ -228,14 +232,18 @@ def _rate_strands(reading: Reading, model: Edition, answers: list[ElementAnswer]
     return strands
 
 
+_ACHIEVED, _IN_PROGRESS, _NOT_STARTED, _NOT_APPLICABLE = (status.value for status in (
+    Status.ACHIEVED, Status.IN_PROGRESS, Status.NOT_STARTED, Status.NOT_APPLICABLE))
+
+
 def _level_counts(level: str, statuses: Counter) -> LevelCounts:
     return LevelCounts(
         level=level,
         elements=sum(statuses.values()),
-        achieved=statuses[Status.ACHIEVED.value],
-        in_progress=statuses[Status.IN_PROGRESS.value],
-        not_started=statuses[Status.NOT_STARTED.value],
-        not_applicable=statuses[Status.NOT_APPLICABLE.value],
+        achieved=statuses[_ACHIEVED],
+        in_progress=statuses[_IN_PROGRESS],
+        not_started=statuses[_NOT_STARTED],
+        not_applicable=statuses[_NOT_APPLICABLE],
         unanswered=statuses[None],
     )
 
@@ -261,7 +269,7 @@ def _check_levels(strand: str, rows: list[ElementAnswer], levels: list[LevelCoun
         if not complete[lower] and any(complete[lower + 1:]) and levels[lower].applicable:
             higher = SCORED_LEVELS[max(i for i, done in enumerate(complete) if done)]
             open_ids = [r.id for r in rows if r.level == levels[lower].level
-                        and r.status not in (Status.ACHIEVED.value, Status.NOT_APPLICABLE.value)]
+                        and r.status not in (_ACHIEVED, _NOT_APPLICABLE)]
             found.add("lower-level-incomplete",
                       f"{strand}: {higher} is complete but {levels[lower].level} still has open elements "
                       f"({', '.join(open_ids)})", first_place(levels[lower].level))
