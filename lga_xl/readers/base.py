@@ -154,7 +154,6 @@ class Reading:
         return self.pkg.input_hash(self.contract)
 
 
-
 def compare_cached(found: Collector, what: str, cached: Any, expected: Any, place: PlaceOf, *,
                    tolerance: float = PENNY_TOLERANCE) -> None:
     """A ``cached-value-mismatch`` warning when the value a formula shows is not the one recomputed from the inputs."""

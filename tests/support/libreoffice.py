@@ -47,17 +47,15 @@ class LibreOffice:
     """One headless LibreOffice kept running for many conversions (``with LibreOffice() as office:``).
 
     Each file is loaded, recalculated in full and exported to the file asked for; a file
-    LibreOffice cannot open, or that crashes it, raises RuntimeError naming it, and the next
-    file starts a fresh LibreOffice.
+    LibreOffice cannot open, or that crashes it, raises RuntimeError naming it; after a crash
+    the next file starts a fresh LibreOffice.
     """
 
     def __init__(self, python: str, timeout: float = 300) -> None:
         self.timeout = timeout
         self._scratch = tempfile.TemporaryDirectory(prefix="lga-xl-uno-")
         profile = Path(self._scratch.name)
-        (profile / "user").mkdir()
-        # Loading never recalculates: the bridge recalculates every file once, in full.
-        (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS.replace("<value>0<", "<value>1<"))
+        _new_profile(profile, recalculate_on_load=False)  # the bridge recalculates every file once, in full
         self._bridge = subprocess.Popen([python, str(BRIDGE), soffice() or "soffice", str(profile),
                                          f"lga-xl-{uuid.uuid4().hex}"],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -114,8 +112,7 @@ def recalculate(paths: Sequence[Path], outdir: Path, office: LibreOffice | None 
         raise RuntimeError("LibreOffice (soffice) is not installed")
     results: dict[Path, Path] = {}
     with tempfile.TemporaryDirectory(prefix="lga-xl-lo-") as profile:
-        (Path(profile) / "user").mkdir()
-        (Path(profile) / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS)
+        _new_profile(Path(profile), recalculate_on_load=True)
         # Batches keep the command line short; one profile, started once per batch.
         for start in range(0, len(paths), 200):
             batch = list(paths[start : start + 200])
@@ -130,6 +127,14 @@ def recalculate(paths: Sequence[Path], outdir: Path, office: LibreOffice | None 
                     raise RuntimeError(f"LibreOffice did not convert {path}")
                 results[path] = out
     return results
+
+
+def _new_profile(folder: Path, *, recalculate_on_load: bool) -> None:
+    """A LibreOffice profile in ``folder`` whose one setting says whether loading a file recalculates its
+    formulas (OOXMLRecalcMode 0, always) or keeps the values cached in it (1, never)."""
+    (folder / "user").mkdir()
+    setting = RECALC_ALWAYS if recalculate_on_load else RECALC_ALWAYS.replace("<value>0<", "<value>1<")
+    (folder / "user" / "registrymodifications.xcu").write_text(setting)
 
 
 PENNY = Decimal("0.01")
