@@ -43,6 +43,10 @@ def uno_python() -> str | None:
     return None
 
 
+class OutOfStep(Exception):
+    """The workbook kept loaded holds other typed cells than a request was worked out for: it was loaded afresh."""
+
+
 class LibreOffice:
     """One headless LibreOffice kept running for many conversions (``with LibreOffice() as office:``).
 
@@ -54,28 +58,54 @@ class LibreOffice:
     def __init__(self, python: str, timeout: float = 300) -> None:
         self.timeout = timeout
         self._scratch = tempfile.TemporaryDirectory(prefix="lga-xl-uno-")
-        profile = Path(self._scratch.name)
+        self.profile = self._scratch.name  # in the command line of its soffice process
+        profile = Path(self.profile)
         _new_profile(profile, recalculate_on_load=False)  # the bridge recalculates every file once, in full
         self._bridge = subprocess.Popen([python, str(BRIDGE), soffice() or "soffice", str(profile),
                                          f"lga-xl-{uuid.uuid4().hex}"],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self._bases: dict[Path, Path] = {}
         self._answers = selectors.DefaultSelector()
         self._answers.register(self._bridge.stdout, selectors.EVENT_READ)
 
     def convert(self, source: Path, target: Path, export_filter: str = XLSX) -> Path:
         request = {"source": str(source.resolve()), "target": str(target.resolve()), "filter": export_filter}
+        self._ask(request, f"convert {source}")
+        if not target.exists():
+            raise RuntimeError(f"LibreOffice did not convert {source}: no file written")
+        return target
+
+    def calculate(self, base: Path, holding: Path, name: Path, changes: list[list[object]],
+                  boxes: dict[str, list[int]]) -> dict:
+        """The values in ``boxes`` of the workbook ``base`` kept loaded, made the workbook ``name`` by
+        ``changes`` to the cells of the workbook it holds, ``holding`` (see uno_bridge.py).
+
+        Raises OutOfStep when it holds another workbook (it was loaded afresh after a crash)."""
+        kept = self._bases.get(base)
+        if kept is None:  # LibreOffice edits a copy of its own, and leaves its lock file beside that
+            kept = self._bases[base] = Path(self._scratch.name) / f"base-{len(self._bases)}{base.suffix}"
+            shutil.copyfile(base, kept)
+        label = {base: str(kept)}  # the base is known by its copy's name, as the bridge loads it
+        request = {"base": str(kept), "holding": label.get(holding, str(holding)), "name": label.get(name, str(name)),
+                   "set": changes, "read": boxes}
+        answer = self._ask(request, f"recalculate {name}", out_of_step=True)
+        if "holding" in answer:
+            raise OutOfStep(f"LibreOffice holds {answer['holding']}, not {holding}")
+        return answer["sheets"]
+
+    def _ask(self, request: dict, doing: str, *, out_of_step: bool = False) -> dict:
         self._bridge.stdin.write(json.dumps(request) + "\n")
         self._bridge.stdin.flush()
         if not self._answers.select(self.timeout):
             self.close()
-            raise RuntimeError(f"LibreOffice took more than {self.timeout:.0f} s to convert {source}")
+            raise RuntimeError(f"LibreOffice took more than {self.timeout:.0f} s to {doing}")
         line = self._bridge.stdout.readline()
         if not line:
-            raise RuntimeError(f"LibreOffice stopped while converting {source}")
+            raise RuntimeError(f"LibreOffice stopped while asked to {doing}")
         answer = json.loads(line)
-        if not answer["ok"] or not target.exists():
-            raise RuntimeError(f"LibreOffice did not convert {source}: {answer.get('error', 'no file written')}")
-        return target
+        if not answer["ok"] and not (out_of_step and "holding" in answer):
+            raise RuntimeError(f"LibreOffice did not {doing}: {answer.get('error')}")
+        return answer
 
     def close(self) -> None:
         if self._bridge.poll() is None:
