@@ -7,11 +7,12 @@ import os
 # As lga_xl does: openpyxl's XML must not depend on whether lxml is installed (test modules
 # import openpyxl before lga_xl, so the default lga_xl sets would come too late).
 os.environ.setdefault("OPENPYXL_LXML", "False")
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
+from tests.support.calculated import calculate
 from tests.support.libreoffice import LibreOffice, recalculate, soffice, uno_python
 
 REQUIRE_LIBREOFFICE = os.environ.get("LGA_XL_REQUIRE_LIBREOFFICE") == "1"
@@ -19,9 +20,32 @@ REQUIRE_LIBREOFFICE = os.environ.get("LGA_XL_REQUIRE_LIBREOFFICE") == "1"
 collect_ignore = ["support/uno_bridge.py"]
 
 
+class Recalculation:
+    """LibreOffice's recalculation of workbooks, for the tests: two ways, the same values.
+
+    ``libreoffice(paths)`` gives each workbook as LibreOffice saves it, recalculated in full (for
+    tests of what a spreadsheet's save does to a return); ``libreoffice.values(paths)`` gives
+    each workbook as written with LibreOffice's value of every formula put in, made without
+    LibreOffice loading and saving each one (:mod:`tests.support.calculated`): for the tests
+    that compare hundreds of workbooks' figures with Python.  Both return {path: copy}.
+    """
+
+    def __init__(self, folders: pytest.TempPathFactory, office: LibreOffice | None) -> None:
+        self._folders, self._office = folders, office
+
+    def __call__(self, paths: Sequence[Path]) -> dict[Path, Path]:
+        return recalculate(list(paths), self._folders.mktemp("libreoffice"), self._office)
+
+    def values(self, paths: Sequence[Path]) -> dict[Path, Path]:
+        if self._office is None:  # no UNO: the command line saves them, with the same values
+            return self(paths)
+        return calculate(list(paths), self._folders.mktemp("calculated"), self._office)
+
+
 @pytest.fixture(scope="session")
-def libreoffice(tmp_path_factory) -> Iterator[Callable[[Sequence[Path]], dict[Path, Path]]]:
-    """``libreoffice(paths) -> {path: recalculated copy}``, by one LibreOffice kept running for the session.
+def libreoffice(tmp_path_factory) -> Iterator[Recalculation]:
+    """LibreOffice's recalculation of workbooks (:class:`Recalculation`), by one LibreOffice kept
+    running for the session.
 
     Skips when soffice is missing, unless LGA_XL_REQUIRE_LIBREOFFICE=1 (as in
     CI), where a missing LibreOffice fails the test instead.  Without a Python
@@ -34,11 +58,7 @@ def libreoffice(tmp_path_factory) -> Iterator[Callable[[Sequence[Path]], dict[Pa
         pytest.skip(message)
     python = uno_python()
     office = LibreOffice(python) if python else None
-
-    def run(paths: Sequence[Path]) -> dict[Path, Path]:
-        return recalculate(list(paths), tmp_path_factory.mktemp("libreoffice"), office)
-
-    yield run
+    yield Recalculation(tmp_path_factory, office)
     if office is not None:
         office.close()
 

@@ -45,7 +45,7 @@ def recalculated(tmp_path_factory, libreoffice):
                                    answers=answers, targets=targets)
         written.append((name, answers, targets, path))
     written.append(("release-0.1.0-engagement-blank", {}, {}, release_0_1_0_with_engagement_blank(folder)))
-    outputs = libreoffice([path for *_, path in written])
+    outputs = libreoffice.values([path for *_, path in written])
     return [(name, answers, targets, outputs[path]) for name, answers, targets, path in written]
 
 
