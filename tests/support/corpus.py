@@ -7,9 +7,13 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import python_calamine
 
+from lga_xl.contracts import levy_plan as levy_contract
+from lga_xl.contracts import self_assessment as self_assessment_contract
 from lga_xl.contracts.self_assessment import RATINGS
 from lga_xl.samples import council, sample_self_assessment
+from lga_xl.writers.fill import Template
 from lga_xl.writers.levy_plan import sample_levy_plan
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -59,6 +63,14 @@ def build_corpus(folder: Path, good: int = 50) -> dict[str, list[Path]]:
     bad = folder / "bad"
     bad.mkdir()
     template = good_paths[0]
+    plan = good_dir / "levy_plan_000.xlsx"
+    # Values typed into cells, as an officer would, are written into copies of the cells' XML (fill): the rest of
+    # each file stays as lga_xl wrote it, and a copy takes milliseconds where an openpyxl load and save takes a
+    # fifth of a second.  What changes the workbook's structure is still done with openpyxl.
+    typed_return, typed_plan = Template.from_path(template), Template.from_path(plan)
+    org_name = self_assessment_contract.CONTRACT.address("OrgName")
+    plan_org_name = levy_contract.CONTRACT.address("OrgName")
+    total_pay_bill = levy_contract.CONTRACT.address("TotalPayBill")
 
     (bad / "zero_bytes.xlsx").write_bytes(b"")
     (bad / "truncated.xlsx").write_bytes(template.read_bytes()[: template.stat().st_size // 2])
@@ -73,13 +85,12 @@ def build_corpus(folder: Path, good: int = 50) -> dict[str, list[Path]]:
     other = openpyxl.Workbook()
     other.active["A1"] = "Budget 2026"
     other.save(bad / "other_tools_workbook.xlsx")
-    _edited(template, bad / "older_template_version.xlsx",
-            lambda wb: wb["lga_xl"].cell(row=2, column=2, value="0.9"))
+    typed_return.fill(bad / "older_template_version.xlsx", {("lga_xl", "B2"): "0.9"})
     _edited(template, bad / "summary_sheet_deleted.xlsx", lambda wb: wb.remove(wb["Summary"]))
     _edited(template, bad / "status_column_renamed.xlsx", _rename_status_column)
-    _edited(template, bad / "status_typed_yes.xlsx", lambda wb: wb["Assessment"].cell(row=9, column=5, value="Yes"))
-    _edited(template, bad / "status_typed_as_number.xlsx", lambda wb: wb["Assessment"].cell(row=9, column=5, value=1))
-    _edited(template, bad / "region_misspelt.xlsx", lambda wb: wb["Cover"].cell(row=6, column=2, value="Londn"))
+    typed_return.fill(bad / "status_typed_yes.xlsx", {("Assessment", "E9"): "Yes"})
+    typed_return.fill(bad / "status_typed_as_number.xlsx", {("Assessment", "E9"): 1})
+    typed_return.fill(bad / "region_misspelt.xlsx", {("Cover", "B6"): "Londn"})
     with (bad / "huge_file.xlsx").open("wb") as huge:
         huge.truncate(60 * 1024 * 1024)  # sparse: 60 MB on paper, nothing on disk
     with zipfile.ZipFile(bad / "zip_bomb.xlsx", "w", zipfile.ZIP_DEFLATED) as bomb:
@@ -87,24 +98,28 @@ def build_corpus(folder: Path, good: int = 50) -> dict[str, list[Path]]:
         bomb.writestr("xl/workbook.xml", "<workbook/>")
         bomb.writestr("xl/worksheets/sheet1.xml", b"\0" * (40 * 1024 * 1024))
     _edited(template, bad / "far_away_cell.xlsx", lambda wb: wb["Assessment"].cell(row=1_048_576, column=16_384, value="x"))
-    plan = good_dir / "levy_plan_000.xlsx"
-    _edited(plan, bad / "levy_plan_with_an_academy.xlsx", lambda wb: _set_first(wb, "Schools", "Type", "Academy"))
-    _edited(plan, bad / "levy_plan_negative_pay_bill.xlsx", lambda wb: _set_name(wb, "TotalPayBill", -5))
+    schools = levy_contract.SCHOOLS
+    typed_plan.fill(bad / "levy_plan_with_an_academy.xlsx",
+                    {(schools.sheet, schools.cell("type", schools.first_row)): "Academy"})
+    typed_plan.fill(bad / "levy_plan_negative_pay_bill.xlsx", {total_pay_bill: -5})
 
     odd = folder / "odd"
     odd.mkdir()
-    _edited(template, odd / "statuses_typed_loosely.xlsx",
-            lambda wb: wb["Assessment"].cell(row=5, column=5, value=f" {wb['Assessment']['E5'].value.lower()} "))
-    first_rating = RATINGS.cell("current", RATINGS.first_row)
-    _edited(template, odd / "formula_typed_over.xlsx", lambda wb: wb[RATINGS.sheet][first_rating].__setattr__(
-        "value", "Mature"))
+    # Each odd file is its own council so that it is stored, not a duplicate.
+    typed_return.fill(odd / "statuses_typed_loosely.xlsx", {
+        ("Assessment", "E5"): f" {_value(template, 'Assessment', 'E5').lower()} ",
+        org_name: "Odd case statuses_typed_loosely.xlsx"})
+    typed_return.fill(odd / "formula_typed_over.xlsx", {
+        (RATINGS.sheet, RATINGS.cell("current", RATINGS.first_row)): "Mature",
+        org_name: "Odd case formula_typed_over.xlsx"})
     shutil.copy(template, odd / "with_macros.xlsm")
     with zipfile.ZipFile(odd / "with_macros.xlsm", "a") as macros:
         macros.writestr("xl/vbaProject.bin", b"Sub Auto_Open()\nShell \"calc.exe\"\nEnd Sub\n")
     _edited(template, odd / "sheet_renamed.xlsx", lambda wb: setattr(wb["Assessment"], "title", "Our answers"))
-    _edited(plan, odd / "levy_plan_pay_bill_typed_as_text.xlsx",
-            lambda wb: _set_name(wb, "TotalPayBill", f"£{_get_name(wb, 'TotalPayBill'):,.2f}"))
-    for name in ODD_FILES:  # each odd file is its own council so that it is stored, not a duplicate
+    typed_plan.fill(odd / "levy_plan_pay_bill_typed_as_text.xlsx", {
+        total_pay_bill: f"£{_value(plan, *total_pay_bill):,.2f}",
+        plan_org_name: "Odd case levy_plan_pay_bill_typed_as_text.xlsx"})
+    for name in ("with_macros.xlsm", "sheet_renamed.xlsx"):  # saved by openpyxl above
         _set_name_in_file(odd / name, "OrgName", f"Odd case {name}")
 
     for name in SKIPPED_FILES:
@@ -130,19 +145,12 @@ def _set_name(wb, name: str, value) -> None:
     wb[sheet][ref.replace("$", "")] = value
 
 
-def _get_name(wb, name: str):
-    sheet, ref = next(wb.defined_names[name].destinations)
-    return wb[sheet][ref.replace("$", "")].value
-
-
-def _set_first(wb, table_name: str, column: str, value) -> None:
-    """Type ``value`` into ``column`` of a table's first data row."""
-    for ws in wb.worksheets:
-        if table_name in ws.tables:
-            table = ws.tables[table_name]
-            first = ws[table.ref.split(":")[0]]
-            offset = [c.name for c in table.tableColumns].index(column)
-            ws.cell(row=first.row + 1, column=first.column + offset, value=value)
+def _value(path: Path, sheet: str, ref: str):
+    """The value a cell of a file holds."""
+    row, column = openpyxl.utils.cell.coordinate_to_tuple(ref)
+    grid = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(
+        skip_empty_area=False)
+    return grid[row - 1][column - 1]
 
 
 def _set_name_in_file(path: Path, name: str, value) -> None:

@@ -181,7 +181,9 @@ def damage(package: bytes, rng: random.Random, mutation: str | None = None,
         parts[part] = MUTATIONS[mutation](part, original, rng)
     detail = _difference(original, parts.get(part, b"")) if mutation != "delete-part" else "removed"
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    # Level 1: the damage is in a part's bytes, not in how hard the package is compressed, and a sample writes
+    # hundreds of packages.
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
         for info in infos:
             if mutation == "delete-part" and info.filename == part:
                 continue
