@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from lga_xl.tools.render import convert_to_pdf
 from tests.support.calculated import calculate
-from tests.support.libreoffice import LibreOffice, recalculate, soffice, uno_python
+from tests.support.libreoffice import CALC_PDF, WRITER_PDF, LibreOffice, recalculate, soffice, uno_python
 
 REQUIRE_LIBREOFFICE = os.environ.get("LGA_XL_REQUIRE_LIBREOFFICE") == "1"
 # Run by a Python with pyuno, never imported by the tests (--doctest-modules would try).
@@ -28,6 +29,7 @@ class Recalculation:
     each workbook as written with LibreOffice's value of every formula put in, made without
     LibreOffice loading and saving each one (:mod:`tests.support.calculated`): for the tests
     that compare hundreds of workbooks' figures with Python.  Both return {path: copy}.
+    ``libreoffice.pdf(paths, outdir)`` prints them.
     """
 
     def __init__(self, folders: pytest.TempPathFactory, office: LibreOffice | None) -> None:
@@ -40,6 +42,16 @@ class Recalculation:
         if self._office is None:  # no UNO: the command line saves them, with the same values
             return self(paths)
         return calculate(list(paths), self._folders.mktemp("calculated"), self._office)
+
+    def pdf(self, paths: Sequence[Path], outdir: Path) -> dict[Path, Path]:
+        """Workbooks (recalculated) and Word documents printed to PDF in ``outdir``, as ``lga_xl.tools.render``
+        prints them, without starting a LibreOffice for the call."""
+        if self._office is None:
+            return convert_to_pdf(list(paths), outdir)
+        outdir.mkdir(parents=True, exist_ok=True)
+        return {path: self._office.convert(path, outdir / f"{i}-{path.stem}.pdf",
+                                           WRITER_PDF if path.suffix == ".docx" else CALC_PDF)
+                for i, path in enumerate(paths)}
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ import pytest
 
 from lga_xl.reference import COUNCIL_ESTABLISHMENT_TYPES
 from lga_xl.standards import sample_export
-from lga_xl.tools.render import convert_to_pdf, one_page_wide_problems, page_texts, pdf_pages_by_sheet
+from lga_xl.tools.render import one_page_wide_problems, page_texts, pdf_pages_by_sheet
 from lga_xl.writers.levy_plan import SchoolEntry, StartEntry, TransferEntry, new_levy_plan
 
 pytestmark = pytest.mark.libreoffice
@@ -43,7 +43,7 @@ def printed(tmp_path_factory, libreoffice) -> tuple[Path, Path]:
                          opening_balance=450_000, schools=schools, starts=starts,
                          transfers=[TransferEntry("Northwick Care Ltd", "ST0005", dt.date(2026, 9, 1), 15, 4500)],
                          expiring_funds={dt.date(2026, 9, 1): 20_000})
-    return path, convert_to_pdf([path], folder)[path]
+    return path, libreoffice.pdf([path], folder)[path]
 
 
 def test_it_prints_on_at_most_16_pages(printed):

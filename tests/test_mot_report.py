@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -21,7 +20,6 @@ from lga_xl.mot.sample import sample_report
 from lga_xl.mot.sections import COLOURS, Cell, Chart, Group, Table, build_sections
 from lga_xl.mot.survey import read_survey
 from lga_xl.mot.wording import figure
-from tests.support.libreoffice import soffice
 from tests.support.xlsx_checklist import check_xlsx
 
 EXAMPLE_SURVEY = Path(__file__).resolve().parents[1] / "examples" / "mot_survey_export.csv"
@@ -201,31 +199,13 @@ def test_workbook_figures_are_numbers_with_formats(full, written):
 # --- LibreOffice: the pages as a reader sees them ---------------------------------------------
 
 
-def to_pdf(paths: list[Path], outdir: Path) -> dict[Path, Path]:
-    """Word files to PDF in headless LibreOffice, with a profile of its own (two runs sharing one lose files)."""
-    outdir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="lga-xl-mot-lo-") as profile:
-        subprocess.run([soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-                        "--nologo", "--nodefault", "--convert-to", "pdf", "--outdir", str(outdir),
-                        *map(str, paths)], check=False, capture_output=True, timeout=300,
-                       env={"HOME": profile, "PATH": "/usr/bin:/bin:/usr/local/bin"})
-    pdfs = {}
-    for path in paths:
-        pdf = outdir / f"{path.stem}.pdf"
-        if not pdf.exists():
-            raise RuntimeError(f"LibreOffice did not convert {path} (is libreoffice-writer-nogui installed?)")
-        pdfs[path] = pdf
-    return pdfs
-
-
 def pages(pdf: Path) -> int:
     return len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf.read_bytes()))
 
 
 @pytest.mark.libreoffice
 def test_libreoffice_lays_the_full_report_out_in_a_few_pages(libreoffice, written, tmp_path):
-    # The libreoffice fixture skips, or fails in CI, when soffice is missing.
-    pdfs = to_pdf([written["full.docx"], written["minimal.docx"]], tmp_path)
+    pdfs = libreoffice.pdf([written["full.docx"], written["minimal.docx"]], tmp_path)
     assert 3 <= pages(pdfs[written["full.docx"]]) <= 8
     assert 2 <= pages(pdfs[written["minimal.docx"]]) <= pages(pdfs[written["full.docx"]])
     if shutil.which("pdftoppm") is None:

@@ -32,7 +32,7 @@ from lga_xl.reference import REGIONS
 from lga_xl.samples import council, sample_round
 from lga_xl.writers.levy_plan import sample_levy_plan
 from lga_xl.writers.tracker import PublicSectorYear, new_tracker
-from tests.test_mot_report import EXAMPLE_SURVEY, SECTION_TITLES, pages, to_pdf
+from tests.test_mot_report import EXAMPLE_SURVEY, SECTION_TITLES, pages
 
 COUNCILS = 60
 FULL = council(0)[0]  # sample_round: self, external and previous assessments, and a levy plan
@@ -404,7 +404,7 @@ def test_a_report_that_fails_is_listed_and_the_others_are_still_written(store, t
 @pytest.mark.libreoffice
 def test_libreoffice_lays_the_report_from_the_store_out_on_3_to_8_pages_with_its_chart(libreoffice, written,
                                                                                           tmp_path):
-    pdfs = to_pdf([written["full.docx"], written["self.docx"]], tmp_path)
+    pdfs = libreoffice.pdf([written["full.docx"], written["self.docx"]], tmp_path)
     assert 3 <= pages(pdfs[written["full.docx"]]) <= 8
     assert 3 <= pages(pdfs[written["self.docx"]]) <= 8
     if shutil.which("pdftoppm") is None:

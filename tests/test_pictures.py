@@ -3,7 +3,7 @@
 Each kind of the registry (lga_xl.kinds.KINDS) is printed blank and as a
 filled return of the size its budget names (its sample return unless the
 budget says otherwise), with the consolidated workbook of the demo's import
-of six councils (every kind), in one LibreOffice run (``convert_to_pdf``).  A new kind
+of six councils (every kind), by one LibreOffice.  A new kind
 must declare its page budget in PAGE_BUDGETS; until it does, a test says so.
 ``python -m lga_xl.tools.render FILE`` makes the same pictures to look at.
 """
@@ -104,7 +104,7 @@ def printed_cases() -> list[str]:
 
 @pytest.fixture(scope="module")
 def printed(libreoffice, tmp_path_factory) -> dict[str, Printed]:
-    """Every workbook of printed_cases() and an external assessment, printed to PDF in one LibreOffice run."""
+    """Every workbook of printed_cases() and an external assessment, printed to PDF by one LibreOffice."""
     if missing := poppler_missing():
         pytest.skip(f"{missing} is not installed")
     folder = tmp_path_factory.mktemp("pictures")
@@ -116,7 +116,7 @@ def printed(libreoffice, tmp_path_factory) -> dict[str, Printed]:
         workbooks[f"{name}-return"] = make(folder / f"{name}-return.xlsx")
     workbooks["external"] = sample_self_assessment(folder / "external.xlsx", seed=1, assessment_type="External")
     workbooks["consolidated"] = run_demo(folder / "demo", councils=6, echo=lambda line: None).report.workbook_path
-    pdfs = render.convert_to_pdf(list(workbooks.values()), folder / "pdf")
+    pdfs = libreoffice.pdf(list(workbooks.values()), folder / "pdf")
     return {name: Printed(path, pdfs[path]) for name, path in workbooks.items()}
 
 

@@ -212,11 +212,11 @@ def test_duplicates_and_unknown_schools_are_one_line_each_naming_the_file_and_ro
 
 
 @pytest.mark.libreoffice
-def test_each_statement_prints_on_one_page_and_the_guide_on_two_at_most(toolkit, tmp_path):
+def test_each_statement_prints_on_one_page_and_the_guide_on_two_at_most(toolkit, tmp_path, libreoffice):
     if missing := poppler_missing():
         pytest.skip(f"{missing} is not installed")
     documents = [*toolkit["run"].statements, toolkit["guide"]]
-    pdfs = render.convert_to_pdf(documents, tmp_path)
+    pdfs = libreoffice.pdf(documents, tmp_path)
     for statement in toolkit["run"].statements:
         pages = render.page_texts(pdfs[statement])
         assert len(pages) == 1, statement.name
