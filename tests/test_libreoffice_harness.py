@@ -104,6 +104,8 @@ def test_copies_made_on_a_kept_workbook_hold_what_its_own_saves_hold(tmp_path, o
                             english_percent="95%", headcount="1,200", opening_balance=" 400 000 ")]
     files += [sample_tracker(tmp_path / "tracker.xlsx", seed=2), sample_role_map(tmp_path / "roles.xlsx", seed=2),
               sample_school_request(tmp_path / "request.xlsx", seed=2)]
+    known = {}
+    assert len({Written.read(path, known).signature for path in files[:4]}) == 1  # one kept copy for them all
     saved = recalculate(files, tmp_path / "saved", office)
     copies = calculate(files, tmp_path / "copies", office)
     for path in files:

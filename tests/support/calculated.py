@@ -84,13 +84,14 @@ class Written:
         """``known``: sheets already read, by their part's digest (most parts are the same in every file)."""
         template = Template.from_path(path)
         parts = template.parts
-        shared = _shared_strings(parts.get("xl/sharedStrings.xml"))
-        digest = hashlib.sha256(parts["xl/workbook.xml"] + parts.get("xl/sharedStrings.xml", b""))
+        strings = parts.get("xl/sharedStrings.xml", b"")
+        shared = _shared_strings(strings)
+        digest = hashlib.sha256(parts["xl/workbook.xml"])
         for name in sorted(p for p in parts if p.startswith("xl/tables/")):
             digest.update(name.encode() + parts[name])
         sheets = {}
         for sheet, part in template.sheet_parts.items():
-            key = hashlib.sha256(digest.digest() + parts[part]).digest()  # shared strings decide its text
+            key = hashlib.sha256(hashlib.sha256(strings).digest() + parts[part]).digest()  # the strings are its text
             if key not in known:
                 known[key] = SheetCells.read(parts[part], shared)
             sheets[sheet] = known[key]
@@ -144,8 +145,8 @@ def calculate(paths: Sequence[Path], outdir: Path, office: Office) -> dict[Path,
     return copies
 
 
-def _shared_strings(xml: bytes | None) -> list[str]:
-    if xml is None:
+def _shared_strings(xml: bytes) -> list[str]:
+    if not xml:
         return []
     return ["".join(t.text or "" for t in item.iter(f"{MAIN}t")) for item in ElementTree.fromstring(xml)]
 
