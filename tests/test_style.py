@@ -19,6 +19,7 @@ import pytest
 import xlsxwriter
 from openpyxl import Workbook, load_workbook
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.styles import Border, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from lga_xl.writers import style
@@ -579,3 +580,21 @@ def test_xlsxwriter_options_keep_what_is_given() -> None:
     assert options["in_memory"] is True
     assert options["default_format_properties"] == {"font_name": "Arial", "font_size": 10}
     assert options["default_row_height"] == 17  # pixels: 12.75 points
+
+
+@pytest.mark.parametrize("ref", ["B2:D2", "B2:B4", "B2:D4"])
+def test_merging_gives_the_cells_the_styles_openpyxl_gives_them(ref: str, tmp_path: Path) -> None:
+    """style.merge_cells sets the border and protection ids openpyxl's merge_cells works out, in a
+    workbook whose top-left and bottom-right cells have borders of their own, merged twice."""
+    saved = []
+    for merge in (lambda ws, where: ws.merge_cells(where), style.merge_cells):
+        book = Workbook()
+        sheet = book.active
+        style.apply([cell for row in sheet["A1:E9"] for cell in row], style.INPUT)
+        sheet["D4"].border = Border(right=Side(style="thick"), bottom=Side(style="double"))
+        for where in (ref, ref.replace("2", "7").replace("4", "9")):
+            merge(sheet, where)
+        book.save(tmp_path / f"{len(saved)}.xlsx")
+        with zipfile.ZipFile(tmp_path / f"{len(saved)}.xlsx") as package:
+            saved.append({name: package.read(name) for name in package.namelist() if name != "docProps/core.xml"})
+    assert saved[0] == saved[1]

@@ -191,7 +191,8 @@ def lay_out_send_out(wb: Workbook, ws: Worksheet, block: Block, last_column: int
         value = ws.cell(row=row, column=block.value_column + 1)
         style.apply(value, replace(style.BODY, horizontal="left"), named.number_format)
         if last_column > block.value_column + 1:
-            ws.merge_cells(start_row=row, start_column=block.value_column + 1, end_row=row, end_column=last_column)
+            style.merge_cells(ws, start_row=row, start_column=block.value_column + 1, end_row=row,
+                              end_column=last_column)
         define_name(wb, named.name, ws, value.coordinate)
 
 

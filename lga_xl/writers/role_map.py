@@ -603,7 +603,7 @@ def _cover(wb: Workbook, ws: Worksheet, values: dict[str, str | None]) -> None:
         c.write_value(cell, values[name.name])
         span = [ws.cell(row=row, column=col) for col in range(COVER.value_column + 1, COVER.value_column + 6)]
         style.apply(span, style.INPUT if name.role == "input" else style.BODY)
-        ws.merge_cells(start_row=row, start_column=span[0].column, end_row=row, end_column=span[-1].column)
+        style.merge_cells(ws, start_row=row, start_column=span[0].column, end_row=row, end_column=span[-1].column)
         c.define_name(wb, name.name, ws, cell.coordinate)
     style.add_prompt(ws, COVER.cell("OrgName"), title="Council", prompt="The council's name as you want it "
                                                                           "reported.")

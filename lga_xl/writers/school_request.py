@@ -227,8 +227,8 @@ def _request_sheet(wb: Workbook, values: dict[str, object], rows: list[dict[str,
     ws[over] = ('=IF(AND(ISNUMBER(FundsLeftAfter),FundsLeftAfter<0),"These cost more this year than is left of '
                 'your share: the council will say whether the rest of its levy can pay for them.","")')
     style.apply(ws[over], replace(style.LABEL, wrap=True))
-    ws.merge_cells(start_row=spec.OVER_SHARE_ROW, start_column=SHARE.label_column + 1,
-                   end_row=spec.OVER_SHARE_ROW + 1, end_column=SHARE.value_column + 1)
+    style.merge_cells(ws, start_row=spec.OVER_SHARE_ROW, start_column=SHARE.label_column + 1,
+                          end_row=spec.OVER_SHARE_ROW + 1, end_column=SHARE.value_column + 1)
     after = SHARE.cell("FundsLeftAfter")
     ws.conditional_formatting.add(after, FormulaRule(formula=[f"AND(ISNUMBER({after}),{after}<0)"],
                                                      fill=_WARNING_FILL))
@@ -274,8 +274,8 @@ def _block(wb: Workbook, ws: Worksheet, block: Block, values: dict[str, object])
         label = ws.cell(row=row, column=block.label_column + 1)
         c.write_label(label, name.label)
         if block.value_column - block.label_column > 1:
-            ws.merge_cells(start_row=row, start_column=block.label_column + 1, end_row=row,
-                           end_column=block.value_column)
+            style.merge_cells(ws, start_row=row, start_column=block.label_column + 1, end_row=row,
+                                  end_column=block.value_column)
         cell = ws[block.cell(name.name)]
         if name.role == "formula":
             cell.value = formulas[name.name]
@@ -287,7 +287,7 @@ def _block(wb: Workbook, ws: Worksheet, block: Block, values: dict[str, object])
                 for offset in range(_VALUE_SPAN if wide else 1)]
         style.apply(span, look, name.number_format)
         if wide:
-            ws.merge_cells(start_row=row, start_column=span[0].column, end_row=row, end_column=span[-1].column)
+            style.merge_cells(ws, start_row=row, start_column=span[0].column, end_row=row, end_column=span[-1].column)
         c.define_name(wb, name.name, ws, cell.coordinate)
     if block is WHO:
         for key, title, prompt in (("CompletedBy", "Your name", "Your name, as the council should reply to."),

@@ -35,7 +35,7 @@ from pathlib import Path
 from weakref import WeakKeyDictionary
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.chart.axis import ChartLines
 from openpyxl.chart.data_source import AxDataSource, NumData, NumVal, StrData, StrRef, StrVal
 from openpyxl.chart.legend import Legend
@@ -53,7 +53,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, range_boundaries, range_to_tuple
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.utils.units import cm_to_EMU, pixels_to_EMU
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -596,6 +598,59 @@ def apply(cells: Cell | Iterable[Cell], style: CellStyle, number_format: str | N
 _STYLE_IDS: WeakKeyDictionary[Workbook, dict[tuple[CellStyle, str | None], dict[str, int]]] = WeakKeyDictionary()
 
 
+def merge_cells(ws: Worksheet, range_string: str | None = None, *, start_row: int | None = None,
+                start_column: int | None = None, end_row: int | None = None, end_column: int | None = None) -> None:
+    """Merge a range of cells (``"F3:H3"``, or its first and last rows and columns from 1), as openpyxl's
+    ``Worksheet.merge_cells`` does.
+
+    openpyxl gives the cells on each edge of the range the top-left cell's border on that edge, and every
+    cell its protection, filing each by hashing it against the workbook's own; for the few edges a
+    workbook has, the border ids are kept (per workbook) and set on the cells, the same ids openpyxl
+    would set, and the top-left cell's protection id is set on the others.
+
+    Example:
+        >>> from openpyxl import Workbook
+        >>> ws = Workbook().active
+        >>> ws["A1"].border = Border(bottom=Side(style="thin"))
+        >>> merge_cells(ws, "A1:C1")
+        >>> merge_cells(ws, start_row=2, start_column=1, end_row=2, end_column=2)
+        >>> [merged.coord for merged in ws.merged_cells.ranges], ws["C1"].border.bottom.style
+        (['A1:C1', 'A2:B2'], 'thin')
+    """
+    if range_string is None:
+        range_string = CellRange(min_col=start_column, min_row=start_row, max_col=end_column, max_row=end_row).coord
+    merged = MergedCellRange(ws, range_string)
+    ws.merged_cells.add(merged)
+    cells = merged.cells
+    next(cells)  # the top-left cell keeps its value and style
+    for row, column in cells:
+        ws._cells[row, column] = MergedCell(ws, row, column)
+    start = merged.start_cell
+    known = _EDGE_BORDER_IDS.setdefault(ws.parent, {})
+    for edge in ("top", "left", "right", "bottom"):
+        side = getattr(start.border, edge)
+        if side and side.style is None:
+            continue  # as openpyxl: no border on that edge to carry
+        for coordinate in getattr(merged, edge):
+            cell = ws._cells[coordinate]
+            if cell._style is None:  # a merged cell has no style until one is set
+                cell._style = StyleArray()
+            key = (cell._style.borderId, start._style.borderId, edge)
+            if key not in known:
+                cell.border += Border(**{edge: side})
+                known[key] = cell._style.borderId
+            cell._style.borderId = known[key]
+    for row, column in merged.cells:  # and each cell the top-left cell's protection (its first equal's id)
+        cell = ws._cells[row, column]
+        if cell._style is None:
+            cell._style = StyleArray()
+        cell._style.protectionId = start._style.protectionId
+
+
+# (a cell's border id, the top-left cell's, an edge) -> the border id of the one given the other's edge.
+_EDGE_BORDER_IDS: WeakKeyDictionary[Workbook, dict[tuple[int, int, str], int]] = WeakKeyDictionary()
+
+
 def _put_style(cell: Cell, style: CellStyle) -> None:
     cell.font = _font(style.font)
     cell.alignment = Alignment(horizontal=style.horizontal, vertical=style.vertical, wrap_text=style.wrap or None)
@@ -915,7 +970,7 @@ def wrap_across(ws: Worksheet, cell: Cell, last_column: int) -> None:
     printed page. :func:`fit_rows` then gives the row the height of the
     wrapped text. Do not use it inside a table (tables cannot hold merged cells).
     """
-    ws.merge_cells(start_row=cell.row, start_column=cell.column, end_row=cell.row, end_column=last_column)
+    merge_cells(ws, start_row=cell.row, start_column=cell.column, end_row=cell.row, end_column=last_column)
     cell.alignment = replace_alignment(cell.alignment, wrap_text=True, vertical="top")
 
 

@@ -688,8 +688,8 @@ def _monitoring_sheet(wb: Workbook, ws: Worksheet, values: Mapping[str, object],
         c.write_value(cell, values[field.name])
         style.apply(cell, style.INPUT, field.number_format)
         if field.kind != "date":
-            ws.merge_cells(start_row=row, start_column=MONITORING.value_column + 1, end_row=row,
-                           end_column=last_column)
+            style.merge_cells(ws, start_row=row, start_column=MONITORING.value_column + 1, end_row=row,
+                                  end_column=last_column)
         c.define_name(wb, field.name, ws, cell.coordinate)
     _list(ws, "RegionList", MONITORING.cell("Region"), "Region", "Pick one of the nine English regions.")
     _date(ws, MONITORING.cell("ReportingDate"), "Reporting date",
@@ -699,8 +699,8 @@ def _monitoring_sheet(wb: Workbook, ws: Worksheet, values: Mapping[str, object],
         _prompt(ws, MONITORING.cell(name), field.label, field.note)
     c.lay_out_send_out(wb, ws, SEND_OUT, last_column)
     for named in SEND_OUT.names:  # labels span A:B, as the cover's do
-        ws.merge_cells(start_row=SEND_OUT.row(named.name), start_column=1, end_row=SEND_OUT.row(named.name),
-                       end_column=2)
+        style.merge_cells(ws, start_row=SEND_OUT.row(named.name), start_column=1, end_row=SEND_OUT.row(named.name),
+                              end_column=2)
 
     rag_cells = {"TargetsGreen": rules.GREEN, "TargetsAmber": rules.AMBER, "TargetsRed": rules.RED,
                  "TargetsNoData": rules.NO_DATA, "TargetsNotSet": rules.NOT_SET}
@@ -781,7 +781,7 @@ def _action_list(ws: Worksheet, row: int, title: str, order_key: str, count_name
         cell = ws[f"{letter}{header}"]
         cell.value = text
         style.apply(cell, style.TABLE_HEADER)
-    ws.merge_cells(f"F{header}:H{header}")
+    style.merge_cells(ws, f"F{header}:H{header}")
     order = ACTIONS.structured(order_key)
     for index in range(1, LISTED_ACTIONS + 1):
         r = header + index
@@ -794,7 +794,7 @@ def _action_list(ws: Worksheet, row: int, title: str, order_key: str, count_name
             cell = ws[f"{letter}{r}"]
             cell.value = f'=IFERROR(IF({source}="","",{source}),"")'
             style.apply(cell, style.CALCULATED, style.DATE if key == "due" else None)
-        ws.merge_cells(f"F{r}:H{r}")  # one line each: the list says what to chase, the Action plan the detail
+        style.merge_cells(ws, f"F{r}:H{r}")  # one line each: the list says what to chase, the Action plan the detail
     _rag_formats(ws, f"E{header + 1}:E{header + LISTED_ACTIONS}")
     more = ws.cell(row=header + LISTED_ACTIONS + 1, column=1,
                    value=f'=IF({count_name}>{LISTED_ACTIONS},"and "&({count_name}-{LISTED_ACTIONS})&" more: see the '
@@ -823,7 +823,7 @@ def _charts(wb: Workbook, ws: Worksheet, row: int, targets: Sequence[rules.Targe
             caption = ws[f"{first_col}{caption_row}"]
             caption.value = f'=IF({t["id"]}="","",{t["id"]}&" ("&{t["rag"]}&"): "&{t["measure"]})'
             style.apply(caption, replace(style.LABEL, wrap=True))
-            ws.merge_cells(f"{first_col}{caption_row}:{last_col}{caption_row}")
+            style.merge_cells(ws, f"{first_col}{caption_row}:{last_col}{caption_row}")
             target = targets[index] if index < len(targets) else None
             figures = target is not None and None not in (target.baseline, target.target)
             chart = _chart(data, chart_rows[index], UNIT_FORMATS.get(target.unit) if figures else None)
@@ -897,7 +897,7 @@ def _note(ws: Worksheet, row: int, text: str, last_column: int) -> None:
 def _label(ws: Worksheet, row: int, text: str) -> None:
     cell = ws.cell(row=row, column=1, value=text)
     style.apply(cell, style.LABEL)
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+    style.merge_cells(ws, start_row=row, start_column=1, end_row=row, end_column=2)
 
 
 def _header(ws: Worksheet, table: Table) -> None:
