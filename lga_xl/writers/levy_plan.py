@@ -762,11 +762,12 @@ def _write_rows(ws: Worksheet, table: Table, entries: Sequence[Mapping[str, obje
 
 def _formula(ws: Worksheet, ref: str, formula: str, number_format: str | None, *, visible: bool = True) -> None:
     """A calculated cell: green when it shows; in a hidden working column unfilled, in its number format."""
-    ws[ref] = formula
+    cell = ws[ref]
+    cell.value = formula
     if visible:
-        style.apply(ws[ref], style.CALCULATED, number_format)
+        style.apply(cell, style.CALCULATED, number_format)
     elif number_format:
-        style.apply(ws[ref], style.BODY, number_format)
+        style.apply(cell, style.BODY, number_format)
 
 
 def _blank_when_empty(table: Table, r: int, formula: str) -> str:
