@@ -933,6 +933,10 @@ def estimated_row_heights(ws: Worksheet, first_row: int, last_row: int) -> list[
     # One pass over the rows: openpyxl works out the sheet's extent afresh for every ws[row].
     cells_of_row = dict(zip(range(first_row, last_row + 1),
                             ws.iter_rows(min_row=first_row, max_row=min(last_row, ws.max_row))))
+    # A sheet has a few fonts, alignments and columns, and thousands of cells: each is looked up once.
+    shown = {}  # column -> whether it shows (is not hidden)
+    fonts, wraps = ws.parent._fonts, ws.parent._alignments
+    font_of = {}  # font id -> (size, bold)
     heights = []
     for row in range(first_row, last_row + 1):
         set_height = ws.row_dimensions[row].height if row in ws.row_dimensions else None
@@ -942,18 +946,29 @@ def estimated_row_heights(ws: Worksheet, first_row: int, last_row: int) -> list[
         height = line_height(BODY_SIZE)
         for cell in cells_of_row.get(row, ()):
             # A hidden column shows nothing; a formula shows a value not known here, one line in its font (a title).
-            if cell.value is None or not _column_display_width(ws, cell.column):
+            if cell.value is None:
                 continue
-            size = cell.font.sz if cell.font and cell.font.sz else BODY_SIZE
+            if cell.column not in shown:
+                shown[cell.column] = bool(_column_display_width(ws, cell.column))
+            if not shown[cell.column]:
+                continue
+            ids = cell._style or _UNSTYLED
+            if ids.fontId not in font_of:
+                font = fonts[ids.fontId]
+                font_of[ids.fontId] = (font.sz or BODY_SIZE, bool(font.b))
+            size, bold = font_of[ids.fontId]
             lines = 1
-            if cell.alignment.wrap_text and isinstance(cell.value, str) and cell.data_type != "f":
+            if wraps[ids.alignmentId].wrap_text and isinstance(cell.value, str) and cell.data_type != "f":
                 span = (cell.column, spans.get((row, cell.column), cell.column))
                 if span not in widths:
                     widths[span] = _span_width(ws, *span)
-                lines = wrapped_lines(cell.value, widths[span], size=size, bold=bool(cell.font.b))
+                lines = wrapped_lines(cell.value, widths[span], size=size, bold=bold)
             height = max(height, lines * line_height(size))
         heights.append(height)
     return heights
+
+
+_UNSTYLED = StyleArray()  # the style ids of a cell never given a style: the workbook's first font and alignment
 
 
 def _span_width(ws: Worksheet, first_col: int, last_col: int) -> float:
