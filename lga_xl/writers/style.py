@@ -769,6 +769,8 @@ def fit_columns(
     samples, caps = samples or {}, caps or {}
     letters = list(columns) if columns is not None else [get_column_letter(c) for c in range(1, ws.max_column + 1)]
     fits = {}
+    format_of: dict[int, str] = {}  # a number format id -> the format: a sheet has a few, and thousands of cells
+    bold_of: dict[int, bool] = {}  # a font id -> whether it is bold
     for letter in letters:
         col = column_index_from_string(letter)
         header = ws.cell(row=header_row, column=col).value if header_row else None
@@ -779,10 +781,16 @@ def fit_columns(
             cell = ws.cell(row=row, column=col)
             if cell.value is None:
                 continue
-            number_format = number_format or (cell.number_format if cell.number_format != "General" else None)
-            bold = bold or bool(cell.font and cell.font.b)
+            ids = cell._style or _UNSTYLED
+            if ids.numFmtId not in format_of:
+                format_of[ids.numFmtId] = cell.number_format
+            if ids.fontId not in bold_of:
+                bold_of[ids.fontId] = bool(cell.font.b)
+            cell_format = format_of[ids.numFmtId]
+            number_format = number_format or (cell_format if cell_format != "General" else None)
+            bold = bold or bold_of[ids.fontId]
             if cell.data_type == "f":
-                sample = samples.get(letter, WIDEST_VALUES.get(cell.number_format))
+                sample = samples.get(letter, WIDEST_VALUES.get(cell_format))
                 if sample is not None:
                     values.append(sample)
             else:
