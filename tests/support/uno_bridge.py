@@ -141,6 +141,7 @@ class Base:
 
     def __init__(self, document: object, holding: str) -> None:
         self.document = document
+        document.UndoManager.lock()  # nothing is undone here, and an edit kept for undo costs a third more
         self.holding = holding  # the workbook whose typed cells it holds
         self.sheets = {sheet.Name: sheet for sheet in document.Sheets}
         self.cells: dict[tuple[str, str], object] = {}  # each a UNO proxy: fetched once, reused
