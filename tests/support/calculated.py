@@ -3,12 +3,12 @@
 LibreOffice spends ten to a hundred times longer loading and saving a workbook than recalculating
 it.  The formula tests write hundreds of workbooks that differ only in what is typed into them,
 so :func:`calculate` groups the files by everything that decides a value except the typed cells
-(the formulas cell by cell, the defined names, the tables); LibreOffice loads the first of each
-group once, and for every file of the group sets the cells typed differently from the file
-before, recalculates in full and answers the values of the formula cells.  Each file's copy is
-the file as written with LibreOffice's value put into every formula cell, as a spreadsheet saves
-them, so the tests read it as they would read LibreOffice's own save.  tests/test_libreoffice_harness.py proves the
-copies equal LibreOffice's saves cell for cell.
+(the formulas cell by cell, the workbook part with its defined names, the tables); LibreOffice
+loads the first of each group once, and for every file of the group sets the cells typed
+differently from the file before, recalculates in full and answers the values of the formula
+cells.  Each file's copy is the file as written with LibreOffice's value put into every formula
+cell, as a spreadsheet saves them, so the tests read it as they would read LibreOffice's own
+save.  tests/test_libreoffice_harness.py proves the copies equal LibreOffice's saves cell for cell.
 """
 
 from __future__ import annotations
