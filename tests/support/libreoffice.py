@@ -48,11 +48,12 @@ class OutOfStep(Exception):
 
 
 class LibreOffice:
-    """One headless LibreOffice kept running for many conversions (``with LibreOffice() as office:``).
+    """One headless LibreOffice kept running for many files (``with LibreOffice() as office:``).
 
-    Each file is loaded, recalculated in full and exported to the file asked for; a file
-    LibreOffice cannot open, or that crashes it, raises RuntimeError naming it; after a crash
-    the next file starts a fresh LibreOffice.
+    :meth:`convert` loads a file, recalculates it in full and exports it to the file asked for;
+    :meth:`calculate` recalculates a workbook kept loaded with some of its cells changed
+    (tests/support/calculated.py). A file LibreOffice cannot open, or that crashes it, raises
+    RuntimeError naming it; after a crash the next file starts a fresh LibreOffice.
     """
 
     def __init__(self, python: str, timeout: float = 300) -> None:
