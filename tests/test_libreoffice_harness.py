@@ -6,7 +6,8 @@ save of each file holds; and a file it cannot open costs that file alone."""
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -152,11 +153,26 @@ def test_after_a_crash_the_next_file_is_worked_out_from_the_workbook_loaded_afre
             answer = office.calculate(*request)
             self.calls += 1
             if self.calls == 2:
-                its_processes = ["-f", f"UserInstallation=file://{office.profile}"]
-                subprocess.run(["pkill", "-KILL", *its_processes], check=True)
-                while subprocess.run(["pgrep", *its_processes], capture_output=True).returncode == 0:
+                killed = processes_of(office.profile)
+                assert killed
+                for pid in killed:
+                    os.kill(pid, signal.SIGKILL)
+                while processes_of(office.profile):
                     time.sleep(0.05)  # gone before the next file is asked for
             return answer
 
     copies = calculate(files, tmp_path / "copies", CrashingAfterTheSecond())
     assert [every_sheet(copies[path]) for path in files] == [every_sheet(saved[path]) for path in files]
+
+
+def processes_of(profile: str) -> list[int]:
+    """The running processes of the LibreOffice using ``profile`` (read from /proc: no procps needed)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes() if entry.name.isdigit() else b""
+        except OSError:  # gone meanwhile
+            continue
+        if f"UserInstallation=file://{profile}".encode() in command:
+            found.append(int(entry.name))
+    return found
