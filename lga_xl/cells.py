@@ -247,6 +247,16 @@ def serial(day: dt.date) -> int:
     return (day - EXCEL_EPOCH).days
 
 
+def serial_moment(moment: dt.datetime) -> float:
+    """The Excel serial number of a date and time of day (to the second).
+
+    Example:
+        >>> serial_moment(dt.datetime(2026, 8, 31, 18))
+        46265.75
+    """
+    return serial(moment.date()) + (moment - dt.datetime.combine(moment.date(), dt.time())).seconds / 86400
+
+
 def boolean(value: Any) -> Typed[bool] | None:
     """TRUE/FALSE, or text Yes/No, True/False, Y/N, 1/0.
 

@@ -119,7 +119,7 @@ def serials(sheets: dict[str, list[list[object]]]) -> dict[str, list[list[object
     (the tracker's chart data): the same value, read as a number from one and as a date from the other."""
     def number(value: object) -> object:
         if isinstance(value, dt.datetime):
-            return cells.serial(value.date()) + (value - dt.datetime.combine(value.date(), dt.time())).seconds / 86400
+            return cells.serial_moment(value)
         return cells.serial(value) if isinstance(value, dt.date) else value
     return {name: [[number(value) for value in row] for row in rows] for name, rows in sheets.items()}
 

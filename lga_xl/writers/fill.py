@@ -155,8 +155,7 @@ def cell_xml(ref: str, value: Value, style: bytes = b"") -> bytes:
     if isinstance(value, bool):
         return f'{head} t="b"><v>{int(value)}</v></c>'.encode()
     if isinstance(value, dt.datetime):
-        days = cells.serial(value.date()) + (value - dt.datetime.combine(value.date(), dt.time())).seconds / 86400
-        return f"{head}><v>{days!r}</v></c>".encode()
+        return f"{head}><v>{cells.serial_moment(value)!r}</v></c>".encode()
     if isinstance(value, dt.date):
         return f"{head}><v>{cells.serial(value)}</v></c>".encode()
     if isinstance(value, (int, float, Decimal)):

@@ -943,8 +943,8 @@ def estimated_row_heights(ws: Worksheet, first_row: int, last_row: int) -> list[
                             ws.iter_rows(min_row=first_row, max_row=min(last_row, ws.max_row))))
     # A sheet has a few fonts, alignments and columns, and thousands of cells: each is looked up once.
     shown = {}  # column -> whether it shows (is not hidden)
-    fonts, wraps = ws.parent._fonts, ws.parent._alignments
-    font_of = {}  # font id -> (size, bold)
+    font_of: dict[int, tuple[float, bool]] = {}  # font id -> (size, bold)
+    wraps: dict[int, bool] = {}  # alignment id -> whether it wraps
     heights = []
     for row in range(first_row, last_row + 1):
         set_height = ws.row_dimensions[row].height if row in ws.row_dimensions else None
@@ -962,11 +962,12 @@ def estimated_row_heights(ws: Worksheet, first_row: int, last_row: int) -> list[
                 continue
             ids = cell._style or _UNSTYLED
             if ids.fontId not in font_of:
-                font = fonts[ids.fontId]
-                font_of[ids.fontId] = (font.sz or BODY_SIZE, bool(font.b))
+                font_of[ids.fontId] = (cell.font.sz or BODY_SIZE, bool(cell.font.b))
+            if ids.alignmentId not in wraps:
+                wraps[ids.alignmentId] = bool(cell.alignment.wrap_text)
             size, bold = font_of[ids.fontId]
             lines = 1
-            if wraps[ids.alignmentId].wrap_text and isinstance(cell.value, str) and cell.data_type != "f":
+            if wraps[ids.alignmentId] and isinstance(cell.value, str) and cell.data_type != "f":
                 span = (cell.column, spans.get((row, cell.column), cell.column))
                 if span not in widths:
                     widths[span] = _span_width(ws, *span)

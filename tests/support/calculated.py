@@ -90,8 +90,9 @@ class Written:
         for name in sorted(p for p in parts if p.startswith("xl/tables/")):
             digest.update(name.encode() + parts[name])
         sheets = {}
+        strings_digest = hashlib.sha256(strings).digest()  # the strings are the sheets' text
         for sheet, part in template.sheet_parts.items():
-            key = hashlib.sha256(hashlib.sha256(strings).digest() + parts[part]).digest()  # the strings are its text
+            key = hashlib.sha256(strings_digest + parts[part]).digest()
             if key not in known:
                 known[key] = SheetCells.read(parts[part], shared)
             sheets[sheet] = known[key]
