@@ -13,8 +13,10 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import struct
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -177,3 +179,29 @@ def test_a_reader_that_dies_on_a_file_costs_that_file_alone(bases, tmp_path):
     output = result.stdout.decode("utf-8")
     assert result.returncode == 1 and "2 returns added" in output and "1 rejected" in output
     assert "internal-error" in output and "crash.xlsx" in output
+
+
+def stored_span(package: Path, part: str) -> tuple[int, int]:
+    """Where a part's stored (compressed) bytes lie in the file: (first byte, length)."""
+    with zipfile.ZipFile(package) as archive:
+        info = archive.getinfo(part)
+    data = package.read_bytes()
+    name_length, extra_length = struct.unpack("<HH", data[info.header_offset + 26:info.header_offset + 30])
+    return info.header_offset + 30 + name_length + extra_length, info.compress_size
+
+
+@pytest.mark.parametrize("part", ["xl/tables/table1.xml", "xl/workbook.xml"])
+def test_a_part_damaged_in_a_copy_of_a_return_already_read_is_read_afresh_and_blamed(part, bases, tmp_path):
+    """What is parsed from a template's parts is kept by their stored bytes and checksum: a copy whose
+    part was garbled inside the zip (its directory unchanged) must not be read from what was kept."""
+    good = next(base for base in bases if base.stem == "self-assessment")
+    assert read_workbook(good).kind == "self-assessment"  # its parts are now kept
+    first, length = stored_span(good, part)
+    data = bytearray(good.read_bytes())
+    data[first + length // 2] ^= 0xFF
+    damaged = tmp_path / "garbled.xlsx"
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(WorkbookError) as caught:
+        read_workbook(damaged)
+    assert caught.value.issue.code == "corrupt-file"
+    assert part in caught.value.issue.message
