@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
+import threading
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
+import python_calamine
 
 from lga_xl.bulk import find_files, import_returns
 from lga_xl.store import ReturnStore
+from lga_xl.writers import consolidated as consolidated_writer
+from lga_xl.writers.consolidated import write_consolidated
 from lga_xl.writers.self_assessment import new_self_assessment
 from tests.support.corpus import BAD_FILES, GOOD_LEVY_PLANS, ODD_FILES, SKIPPED_FILES, build_corpus
 
@@ -282,3 +287,43 @@ def test_the_library_call_returns_the_consolidated_tables_as_dataframes(imported
                                                           "and latest == 'Yes' and assessment_type == 'Self'").shape[0]
     assert set(frames["schools"]["in_council_levy"]) <= {"Yes", "No"}  # as in the workbook and the CSV files
     assert frames["returns"]["file_path"].str.endswith(".xlsx").any()  # the data keeps where each file was
+
+
+def sheets_as_shown(path: Path) -> dict[str, tuple]:
+    """Each sheet's values and the height of each row given one (shared strings read as their text)."""
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    with zipfile.ZipFile(path) as package:
+        heights = {name: re.findall(rb'<row r="(\d+)"[^>]*? ht="([^"]+)"', package.read(name))
+                   for name in package.namelist() if name.startswith("xl/worksheets/sheet")}
+    return {"values": {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names},
+            "heights": heights}
+
+
+def test_rows_built_a_few_at_a_time_make_the_same_sheets(imported, tmp_path, monkeypatch):
+    """The data rows are built and deflated in chunks: chunks of three rows (row numbers, heights and shared
+    strings carried from chunk to chunk) show the same as the usual chunks."""
+    report, _ = imported
+    write_consolidated(tmp_path / "usual.xlsx", report.store_path)
+    monkeypatch.setattr(consolidated_writer, "ROWS_PER_CHUNK", 3)
+    write_consolidated(tmp_path / "small.xlsx", report.store_path)
+    usual, small = sheets_as_shown(tmp_path / "usual.xlsx"), sheets_as_shown(tmp_path / "small.xlsx")
+    assert max(len(rows) for rows in usual["values"].values()) > 100  # a sheet of many chunks of three
+    assert any(usual["heights"].values())  # some rows are taller than one line
+    assert small == usual
+
+
+def test_a_failure_while_rows_are_built_reaches_the_caller_and_ends_the_zip_writer(imported, tmp_path, monkeypatch):
+    report, _ = imported
+    calls = []
+
+    def failing(*args):
+        calls.append(args)
+        if len(calls) == 5:
+            raise RuntimeError("the rows could not be built")
+        return original(*args)
+
+    original = consolidated_writer._column_cells
+    monkeypatch.setattr(consolidated_writer, "_column_cells", failing)
+    with pytest.raises(RuntimeError, match="could not be built"):
+        write_consolidated(tmp_path / "failed.xlsx", report.store_path)
+    assert not [t for t in threading.enumerate() if t.name == "consolidated-zip"]

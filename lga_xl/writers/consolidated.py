@@ -14,9 +14,11 @@ The workbook is built with XlsxWriter (tables, formats, charts), but the data
 rows of the big sheets (the elements table alone is ~83 cells per return) are
 written straight into the sheet XML afterwards: XlsxWriter spends a few
 microseconds of Python per cell, which for 1,000 returns is seconds; one
-string per row is a tenth of that.  Cells from returned files are always
-text, never formulas, so an organisation called ``=HYPERLINK(...)`` stays
-text.
+string per row is a tenth of that.  The rows are built a chunk at a time
+while a thread deflates the chunk before (zlib lets go of the interpreter),
+so building and compressing share two cores.  Cells from returned files are
+always text, never formulas, so an organisation called ``=HYPERLINK(...)``
+stays text.
 
 Example:
     >>> import tempfile, pathlib
@@ -31,9 +33,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import queue
 import re
+import threading
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -83,6 +87,7 @@ VALUE_KEYS = {"severity": {"error": ERROR_KEY, "warning": WARNING_KEY},
 TEXT_CAP = 24.0  # characters: a name or code wraps beyond this
 LONG_TEXT_CAP = 36.0  # for columns of sentences (messages, evidence)
 MIN_PRINT_SCALE = 0.75  # a table prints across one landscape page down to this zoom; wider ones print in blocks
+ROWS_PER_CHUNK = 2_000  # data rows built and deflated at a time (about a megabyte of sheet XML)
 MAX_MEASURED_TEXTS = 400  # the longest texts of a column decide its width; measuring every one costs seconds
 _WIDEST_CHARACTER_PIXELS = style.text_pixels("@", bold=True)  # no character is wider: a quick check of one line
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -448,19 +453,14 @@ def _splice(package: bytes, path: Path, pending: list[_PendingRows]) -> None:
     """
     by_part = {p.part: p for p in pending}
     by_table = {p.table: p for p in pending}
-    with zipfile.ZipFile(io.BytesIO(package)) as source, \
-            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
+    with zipfile.ZipFile(io.BytesIO(package)) as source, _PackageWriter(path) as target:
         strings = _SharedStrings(source.read("xl/sharedStrings.xml"))
         for info in source.infolist():
             if info.filename == "xl/sharedStrings.xml":
                 continue  # written last, once the data rows have added theirs
             data = source.read(info.filename)
             if info.filename in by_part:
-                # Level 1 for the big, repetitive sheets: nearly as small, several times faster.
-                streamed = zipfile.ZipInfo(info.filename, info.date_time)
-                streamed.compress_type = zipfile.ZIP_DEFLATED
-                with target.open(streamed, "w") as stream:
-                    _write_sheet(stream, data, by_part[info.filename], strings)
+                target.streamed(info, _sheet_chunks(data, by_part[info.filename], strings))
                 continue
             if re.fullmatch(r"xl/charts/chart\d+\.xml", info.filename):
                 data = style.explicit_chart_defaults(data)
@@ -468,8 +468,66 @@ def _splice(package: bytes, path: Path, pending: list[_PendingRows]) -> None:
                 data = _table_widened(data, by_table)
             elif info.filename == "xl/workbook.xml":
                 data = _print_areas(data, pending)
-            target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-        target.writestr("xl/sharedStrings.xml", strings.xml(), compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+            target.streamed(info, [data])
+        target.streamed(source.getinfo("xl/sharedStrings.xml"), [strings.xml()])
+
+
+class _PackageWriter:
+    """The zip being written, by a thread of its own: deflating a sheet (zlib lets go of the interpreter
+    while it works) goes on beside the building of the next rows, on a second core when there is one.
+
+    Parts are written in the order given; a part's chunks may be a generator, consumed here (building
+    rows) while the thread deflates the chunks before them.
+    """
+
+    _DONE = object()
+
+    def __init__(self, path: Path):
+        self._chunks: queue.Queue = queue.Queue(maxsize=8)  # a few chunks ahead: memory stays small
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._write, args=(path,), name="consolidated-zip", daemon=True)
+        self._thread.start()
+
+    def streamed(self, info: zipfile.ZipInfo, chunks: Iterable[bytes]) -> None:
+        """Write the part ``info`` names (with its date), deflated, from ``chunks``."""
+        self._put(info)
+        for chunk in chunks:
+            self._put(chunk)
+        self._put(None)  # the end of this part
+
+    def __enter__(self) -> _PackageWriter:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self._put(self._DONE, raise_failure=exc_type is None)
+        self._thread.join()
+        if self._failure is not None and exc_type is None:
+            raise self._failure
+
+    def _put(self, item, raise_failure: bool = True) -> None:
+        """Queue ``item`` for the thread; its failure, if it failed, is raised here instead."""
+        while self._thread.is_alive() and self._failure is None:
+            try:
+                self._chunks.put(item, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+        if self._failure is not None and raise_failure:
+            raise self._failure
+
+    def _write(self, path: Path) -> None:
+        try:
+            with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+                while (item := self._chunks.get()) is not self._DONE:
+                    info = zipfile.ZipInfo(item.filename, item.date_time)
+                    info.compress_type = zipfile.ZIP_DEFLATED  # at zlib's default level
+                    with target.open(info, "w") as stream:
+                        while (chunk := self._chunks.get()) is not None:
+                            if chunk is self._DONE:  # the building failed part way: its error is raised there
+                                return
+                            stream.write(chunk)
+        except BaseException as exc:  # noqa: B036 - handed to the building thread, which raises it
+            self._failure = exc
 
 
 class _SharedStrings:
@@ -547,33 +605,33 @@ def _absolute(row: int, col: int) -> str:
     return xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)
 
 
-def _write_sheet(stream, sheet_xml: bytes, pending: _PendingRows, strings: _SharedStrings) -> None:
-    """The sheet's XML with the data rows appended after the header row, streamed."""
+def _sheet_chunks(sheet_xml: bytes, pending: _PendingRows, strings: _SharedStrings) -> Iterator[bytes]:
+    """The sheet's XML with the data rows appended after the header row, in chunks of rows."""
     head, tail = sheet_xml.split(b"</sheetData>", 1)
     head = re.sub(rf'<row r="{pending.first_row}"[ >].*'.encode(), b"", head, flags=re.S)  # the placeholder row
     head = re.sub(rb'<dimension ref="[^"]*"/>',
                   f'<dimension ref="A1:{xl_col_to_name(len(pending.columns) - 1)}{pending.last_row}"/>'.encode(),
                   head, count=1)
-    stream.write(head)
-    section = pending.section
-    first, last = pending.first_row, pending.last_row
-    # Column by column: each column's cells in one comprehension, then the rows.
-    columns = []
-    for position, column in enumerate(pending.columns):
-        letter = xl_col_to_name(position)
-        values = [row[column.index] for row in section.rows]
-        if column.kind in DATE_KINDS:
-            values = [_serial(v) if isinstance(v, str) else v for v in values]
-        style_of = _style_attribute(pending.formats[position])
-        by_value = {value: _style_attribute(fmt) for value, fmt in pending.value_formats.get(position, {}).items()}
-        columns.append(_column_cells(letter, values, first, style_of, by_value, strings))
-    heights = _row_heights(pending)
-    rows = zip(*columns)
-    for start in range(first, last + 1, 5000):
-        chunk = "".join(f'<row r="{r}"{heights.get(r, "")}>{"".join(row_cells)}</row>'
-                        for r, row_cells in zip(range(start, min(start + 5000, last + 1)), rows))
-        stream.write(chunk.encode("utf-8"))
-    stream.write(b"</sheetData>" + tail)
+    yield head
+    # Each chunk of rows is built column by column (one comprehension per column), then joined row by row:
+    # while it is built, the package writer deflates the chunk before it.
+    layout = [(xl_col_to_name(position), column.index, column.kind in DATE_KINDS,
+               _style_attribute(pending.formats[position]),
+               {value: _style_attribute(fmt) for value, fmt in pending.value_formats.get(position, {}).items()})
+              for position, column in enumerate(pending.columns)]
+    rows, lines_of = pending.section.rows, {}
+    for start in range(0, len(rows), ROWS_PER_CHUNK):
+        block, first = rows[start:start + ROWS_PER_CHUNK], pending.first_row + start
+        columns = []
+        for letter, index, dated, style_of, by_value in layout:
+            values = [row[index] for row in block]
+            if dated:
+                values = [_serial(v) if isinstance(v, str) else v for v in values]
+            columns.append(_column_cells(letter, values, first, style_of, by_value, strings))
+        heights = _row_heights(pending.columns, block, first, lines_of)
+        yield "".join(f'<row r="{r}"{heights.get(r, "")}>{"".join(row_cells)}</row>'
+                      for r, row_cells in zip(range(first, first + len(block)), zip(*columns))).encode("utf-8")
+    yield b"</sheetData>" + tail
 
 
 def _style_attribute(cell_format: object) -> str:
@@ -583,29 +641,28 @@ def _style_attribute(cell_format: object) -> str:
     return f' s="{index}"'
 
 
-def _row_heights(pending: _PendingRows) -> dict[int, str]:
-    """Row -> the height attribute of each data row whose wrapped text takes more than one line.
+def _row_heights(columns: Sequence[_Column], rows: Sequence[tuple], first_row: int,
+                 lines_of: dict[tuple[str, float], int]) -> dict[int, str]:
+    """Row -> the height attribute of each data row whose wrapped text takes more than one line
+    (``lines_of`` keeps the lines of each text and width measured, from chunk to chunk).
 
     Excel and LibreOffice keep a row at one line unless the file says otherwise.
     """
     wrapped = [(c.index, c.fit.width, (style.column_pixels(c.fit.width) - 8) / _WIDEST_CHARACTER_PIXELS)
-               for c in pending.columns if c.fit.wrap]
+               for c in columns if c.fit.wrap]
     if not wrapped:
         return {}
-    lines_of: dict[tuple[str, float], int] = {}
-    heights = {}
-    for number, row in enumerate(pending.section.rows, start=pending.first_row):
-        lines = 1
-        for index, width, sure_fit in wrapped:
-            text = row[index]
-            if isinstance(text, str) and len(text) > sure_fit:
-                key = (text, width)
-                if key not in lines_of:
-                    lines_of[key] = style.wrapped_lines(text, width)
-                lines = max(lines, lines_of[key])
-        if lines > 1:
-            heights[number] = f' ht="{lines * style.line_height()}" customHeight="1"'
-    return heights
+    most: dict[int, int] = {}  # row -> lines, for rows with a text that may not fit on one line
+    for index, width, sure_fit in wrapped:
+        numbers = range(first_row, first_row + len(rows))
+        for number, text in [(n, t) for n, t in zip(numbers, [row[index] for row in rows])
+                             if t.__class__ is str and len(t) > sure_fit]:
+            key = (text, width)
+            if key not in lines_of:
+                lines_of[key] = style.wrapped_lines(text, width)
+            if lines_of[key] > most.get(number, 1):
+                most[number] = lines_of[key]
+    return {number: f' ht="{lines * style.line_height()}" customHeight="1"' for number, lines in sorted(most.items())}
 
 
 def _column_cells(letter: str, values: list, first: int, style_of: str, by_value: dict[str, str],
