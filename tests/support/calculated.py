@@ -44,6 +44,7 @@ class SheetCells:
     """One worksheet part's formulas and typed cells."""
 
     formulas: str  # a digest of every formula cell and its formula
+    formula_cells: frozenset[str]
     typed: dict[str, Typed]
     box: list[int] | None  # [first row, first column, last row, last column] of its formula cells, from 0
 
@@ -51,7 +52,7 @@ class SheetCells:
     def read(cls, xml: bytes, shared: list[str]) -> SheetCells:
         digest = hashlib.sha256()
         typed: dict[str, Typed] = {}
-        rows, columns = [], []
+        rows, columns, refs = [], [], []
         for cell in ElementTree.fromstring(xml).iter(f"{MAIN}c"):
             ref, kind = cell.get("r"), cell.get("t", "n")
             formula = cell.find(f"{MAIN}f")
@@ -60,6 +61,7 @@ class SheetCells:
                 row, column, _, _ = a1.parse_ref(ref)
                 rows.append(row)
                 columns.append(column)
+                refs.append(ref)
                 continue
             value = _constant(cell, kind, shared)
             if value is None:
@@ -68,7 +70,7 @@ class SheetCells:
                 digest.update(f"\0{ref}\0{value}".encode())
             typed[ref] = value
         box = [min(rows), min(columns), max(rows), max(columns)] if rows else None
-        return cls(digest.hexdigest(), typed, box)
+        return cls(digest.hexdigest(), frozenset(refs), typed, box)
 
 
 @dataclass
@@ -100,17 +102,56 @@ class Written:
         return cls(template, digest.hexdigest(), sheets)
 
     def changes_from(self, other: Written) -> list[list[object]]:
-        """The cell settings that make ``other`` (a workbook of the same signature) this one."""
+        """The cell settings that make ``other`` (a workbook of the same signature) this one.
+
+        Numbers, texts and cleared cells go in runs down a column (["values", [[value], ...]] for a
+        range; "" clears a cell), from the first to the last changed cell of the column and across
+        the unchanged typed or blank cells between them, never across a formula or a boolean: each
+        setting costs LibreOffice a round trip, and the cells of a table change together.
+        """
         changes = []
         for sheet, cells in self.sheets.items():
             theirs_all = other.sheets[sheet].typed
             if cells.typed is theirs_all:
                 continue
+            by_column: dict[str, list[int]] = {}
             for ref in cells.typed.keys() | theirs_all.keys():
                 mine = cells.typed.get(ref)
-                if not _same(mine, theirs_all.get(ref)):
+                if _same(mine, theirs_all.get(ref)):
+                    continue
+                if _in_array(mine):
+                    letters, row = _split(ref)
+                    by_column.setdefault(letters, []).append(row)
+                else:
                     changes.append([sheet, ref, *_setting(mine)])
+            # Runs of the same rows in neighbouring columns (a table's typed columns) go as one range.
+            spans: dict[tuple[int, int], list[int]] = {}
+            for letters, rows in by_column.items():
+                for span in self._runs(cells, letters, sorted(rows)):
+                    spans.setdefault(span, []).append(a1.column_index(letters))
+            for (top, bottom), columns in sorted(spans.items()):
+                columns.sort()
+                first = 0
+                for end in range(1, len(columns) + 1):
+                    if end == len(columns) or columns[end] != columns[end - 1] + 1:
+                        letters = [a1.column_letter(c) for c in columns[first:end]]
+                        changes.append([sheet, f"{letters[0]}{top}:{letters[-1]}{bottom}", "values",
+                                        [[_array_value(cells.typed.get(f"{column}{row}")) for column in letters]
+                                         for row in range(top, bottom + 1)]])
+                        first = end
         return changes
+
+    @staticmethod
+    def _runs(cells: SheetCells, letters: str, rows: list[int]) -> list[tuple[int, int]]:
+        """Changed rows of a column joined into runs over the cells between that may be set as they are."""
+        runs = [[rows[0], rows[0]]]
+        for row in rows[1:]:
+            between = (f"{letters}{r}" for r in range(runs[-1][1] + 1, row))
+            if all(ref not in cells.formula_cells and _in_array(cells.typed.get(ref)) for ref in between):
+                runs[-1][1] = row
+            else:
+                runs.append([row, row])
+        return [(top, bottom) for top, bottom in runs]
 
     def boxes(self) -> dict[str, list[int]]:
         return {sheet: cells.box for sheet, cells in self.sheets.items() if cells.box}
@@ -171,6 +212,20 @@ def _constant(cell: ElementTree.Element, kind: str, shared: list[str]) -> Typed 
 
 def _same(mine: Typed | None, theirs: Typed | None) -> bool:
     return mine == theirs and (mine is None or type(mine[1]) is type(theirs[1]))
+
+
+def _split(ref: str) -> tuple[str, int]:
+    letters = ref.rstrip("0123456789")
+    return letters, int(ref[len(letters):])
+
+
+def _in_array(value: Typed | None) -> bool:
+    """Whether a cell is set by a range's values: blank, a number or a text (a boolean is a formula)."""
+    return value is None or value[0] in ("number", "text")
+
+
+def _array_value(value: Typed | None) -> object:
+    return "" if value is None else value[1]
 
 
 def _setting(value: Typed | None) -> list[object]:

@@ -13,7 +13,8 @@ Each stdin line is JSON, one of:
 - {"base": path, "holding": name, "name": name, "set": [[sheet, cell, kind, value], ...],
   "read": {sheet: [first row, first column, last row, last column]}}: set these cells of the
   base workbook (loaded once and kept open: kind "number", "text", "formula", or "empty" to
-  clear the cell), which turn the workbook it holds ("holding": the base's path as loaded, or
+  clear the cell; or kind "values" for a range such as "B5:B40", its value the rows of the
+  range, each a list of numbers and texts, "" clearing a cell), which turn the workbook it holds ("holding": the base's path as loaded, or
   the "name" of the request before) into the workbook "name"; recalculate it in full and answer
   the values in the boxes to read (counted from 0).  Loading and saving a workbook cost
   LibreOffice ten to a hundred times its recalculation, so workbooks that differ from one
@@ -144,6 +145,9 @@ class Base:
         document.UndoManager.lock()  # nothing is undone here, and an edit kept for undo costs a third more
         self.holding = holding  # the workbook whose typed cells it holds
         self.sheets = {sheet.Name: sheet for sheet in document.Sheets}
+        for sheet in self.sheets.values():  # a range's values are refused where a cell is locked (one cell's are not)
+            if sheet.isProtected():
+                sheet.unprotect("")  # the templates are protected without a password; protection decides no value
         self.cells: dict[tuple[str, str], object] = {}  # each a UNO proxy: fetched once, reused
 
     def put(self, changes: list) -> None:
@@ -151,7 +155,9 @@ class Base:
             cell = self.cells.get((sheet, ref))
             if cell is None:
                 cell = self.cells[sheet, ref] = self.sheets[sheet].getCellRangeByName(ref)
-            if kind == "number":
+            if kind == "values":  # numbers and texts (as typed text, never read as a number), "" cleared
+                cell.setDataArray(tuple(tuple(row) for row in value))
+            elif kind == "number":
                 cell.setValue(value)
             elif kind == "text":
                 cell.setString(value)
