@@ -40,6 +40,7 @@ import operator
 import posixpath
 import re
 import struct
+import threading
 import zipfile
 import zlib
 from collections import OrderedDict
@@ -103,6 +104,7 @@ _MEMO_PARTS = 256
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, then the name and extra field lengths
 _UTF8_NAME = 0x800  # general purpose flag: the part name is UTF-8, not code page 437
 _PARSED: OrderedDict[tuple, Any] = OrderedDict()  # (parse, base, stored bytes, method, size, checksum) -> parsed
+_PARSED_LOCK = threading.Lock()  # a library caller may read returns from several threads at once
 
 
 @dataclass(frozen=True)
@@ -297,18 +299,21 @@ class Package:
         info = self._zip.NameToInfo.get(part)
         stored = self._stored_bytes(info) if info is not None else None
         key = (parse, base, stored, info.compress_type, info.file_size, info.CRC) if stored is not None else None
-        if key is not None and key in _PARSED:
-            _PARSED.move_to_end(key)
-            return _PARSED[key]
+        if key is not None:
+            with _PARSED_LOCK:
+                if key in _PARSED:
+                    _PARSED.move_to_end(key)
+                    return _PARSED[key]
         data = self._read_part(part)  # unpacked and checked against its checksum
         try:
             parsed = parse(ElementTree.fromstring(data), base)
         except ElementTree.ParseError as exc:
             raise self._damaged(part, f"it is not well-formed XML ({_short(exc)})") from None
         if key is not None:
-            _PARSED[key] = parsed
-            if len(_PARSED) > _MEMO_PARTS:
-                _PARSED.popitem(last=False)
+            with _PARSED_LOCK:
+                _PARSED[key] = parsed
+                if len(_PARSED) > _MEMO_PARTS:
+                    _PARSED.popitem(last=False)
         return parsed
 
     def _stored_bytes(self, info: zipfile.ZipInfo) -> bytes | None:
