@@ -619,6 +619,8 @@ def _sheet_chunks(sheet_xml: bytes, pending: _PendingRows, strings: _SharedStrin
                _style_attribute(pending.formats[position]),
                {value: _style_attribute(fmt) for value, fmt in pending.value_formats.get(position, {}).items()})
               for position, column in enumerate(pending.columns)]
+    wrapped = [(c.index, c.fit.width, (style.column_pixels(c.fit.width) - 8) / _WIDEST_CHARACTER_PIXELS)
+               for c in pending.columns if c.fit.wrap]
     rows, lines_of = pending.section.rows, {}
     for start in range(0, len(rows), ROWS_PER_CHUNK):
         block, first = rows[start:start + ROWS_PER_CHUNK], pending.first_row + start
@@ -628,7 +630,7 @@ def _sheet_chunks(sheet_xml: bytes, pending: _PendingRows, strings: _SharedStrin
             if dated:
                 values = [_serial(v) if isinstance(v, str) else v for v in values]
             columns.append(_column_cells(letter, values, first, style_of, by_value, strings))
-        heights = _row_heights(pending.columns, block, first, lines_of)
+        heights = _row_heights(wrapped, block, first, lines_of)
         yield "".join(f'<row r="{r}"{heights.get(r, "")}>{"".join(row_cells)}</row>'
                       for r, row_cells in zip(range(first, first + len(block)), zip(*columns))).encode("utf-8")
     yield b"</sheetData>" + tail
@@ -641,20 +643,17 @@ def _style_attribute(cell_format: object) -> str:
     return f' s="{index}"'
 
 
-def _row_heights(columns: Sequence[_Column], rows: Sequence[tuple], first_row: int,
+def _row_heights(wrapped: Sequence[tuple[int, float, float]], rows: Sequence[tuple], first_row: int,
                  lines_of: dict[tuple[str, float], int]) -> dict[int, str]:
-    """Row -> the height attribute of each data row whose wrapped text takes more than one line
-    (``lines_of`` keeps the lines of each text and width measured, from chunk to chunk).
+    """Row -> the height attribute of each data row whose wrapped text takes more than one line.
 
+    ``wrapped``: (index in the rows, width, characters that surely fit on a line) of each wrapping
+    column; ``lines_of`` keeps the lines of each text and width measured, from chunk to chunk.
     Excel and LibreOffice keep a row at one line unless the file says otherwise.
     """
-    wrapped = [(c.index, c.fit.width, (style.column_pixels(c.fit.width) - 8) / _WIDEST_CHARACTER_PIXELS)
-               for c in columns if c.fit.wrap]
-    if not wrapped:
-        return {}
+    numbers = range(first_row, first_row + len(rows))
     most: dict[int, int] = {}  # row -> lines, for rows with a text that may not fit on one line
     for index, width, sure_fit in wrapped:
-        numbers = range(first_row, first_row + len(rows))
         for number, text in [(n, t) for n, t in zip(numbers, [row[index] for row in rows])
                              if t.__class__ is str and len(t) > sure_fit]:
             key = (text, width)
@@ -662,7 +661,7 @@ def _row_heights(columns: Sequence[_Column], rows: Sequence[tuple], first_row: i
                 lines_of[key] = style.wrapped_lines(text, width)
             if lines_of[key] > most.get(number, 1):
                 most[number] = lines_of[key]
-    return {number: f' ht="{lines * style.line_height()}" customHeight="1"' for number, lines in sorted(most.items())}
+    return {number: f' ht="{lines * style.line_height()}" customHeight="1"' for number, lines in most.items()}
 
 
 def _column_cells(letter: str, values: list, first: int, style_of: str, by_value: dict[str, str],

@@ -572,7 +572,7 @@ def _block(ws: Worksheet, wb: Workbook, block: Block, formulas: Mapping[str, str
         _text(ws, a1.cell(row, block.label_column), name.label, style.LABEL)
         if block.value_column - block.label_column > 1:  # a label across the columns up to its value
             style.merge_cells(ws, start_row=row, start_column=block.label_column + 1, end_row=row,
-                                  end_column=block.value_column)
+                              end_column=block.value_column)
         cell = ws[block.cell(name.name)]
         if name.name in formulas:
             cell.value = formulas[name.name]

@@ -228,7 +228,7 @@ def _request_sheet(wb: Workbook, values: dict[str, object], rows: list[dict[str,
                 'your share: the council will say whether the rest of its levy can pay for them.","")')
     style.apply(ws[over], replace(style.LABEL, wrap=True))
     style.merge_cells(ws, start_row=spec.OVER_SHARE_ROW, start_column=SHARE.label_column + 1,
-                          end_row=spec.OVER_SHARE_ROW + 1, end_column=SHARE.value_column + 1)
+                      end_row=spec.OVER_SHARE_ROW + 1, end_column=SHARE.value_column + 1)
     after = SHARE.cell("FundsLeftAfter")
     ws.conditional_formatting.add(after, FormulaRule(formula=[f"AND(ISNUMBER({after}),{after}<0)"],
                                                      fill=_WARNING_FILL))
@@ -275,7 +275,7 @@ def _block(wb: Workbook, ws: Worksheet, block: Block, values: dict[str, object])
         c.write_label(label, name.label)
         if block.value_column - block.label_column > 1:
             style.merge_cells(ws, start_row=row, start_column=block.label_column + 1, end_row=row,
-                                  end_column=block.value_column)
+                              end_column=block.value_column)
         cell = ws[block.cell(name.name)]
         if name.role == "formula":
             cell.value = formulas[name.name]

@@ -689,7 +689,7 @@ def _monitoring_sheet(wb: Workbook, ws: Worksheet, values: Mapping[str, object],
         style.apply(cell, style.INPUT, field.number_format)
         if field.kind != "date":
             style.merge_cells(ws, start_row=row, start_column=MONITORING.value_column + 1, end_row=row,
-                                  end_column=last_column)
+                              end_column=last_column)
         c.define_name(wb, field.name, ws, cell.coordinate)
     _list(ws, "RegionList", MONITORING.cell("Region"), "Region", "Pick one of the nine English regions.")
     _date(ws, MONITORING.cell("ReportingDate"), "Reporting date",
@@ -700,7 +700,7 @@ def _monitoring_sheet(wb: Workbook, ws: Worksheet, values: Mapping[str, object],
     c.lay_out_send_out(wb, ws, SEND_OUT, last_column)
     for named in SEND_OUT.names:  # labels span A:B, as the cover's do
         style.merge_cells(ws, start_row=SEND_OUT.row(named.name), start_column=1, end_row=SEND_OUT.row(named.name),
-                              end_column=2)
+                          end_column=2)
 
     rag_cells = {"TargetsGreen": rules.GREEN, "TargetsAmber": rules.AMBER, "TargetsRed": rules.RED,
                  "TargetsNoData": rules.NO_DATA, "TargetsNotSet": rules.NOT_SET}

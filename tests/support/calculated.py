@@ -104,54 +104,30 @@ class Written:
     def changes_from(self, other: Written) -> list[list[object]]:
         """The cell settings that make ``other`` (a workbook of the same signature) this one.
 
-        Numbers, texts and cleared cells go in runs down a column (["values", [[value], ...]] for a
-        range; "" clears a cell), from the first to the last changed cell of the column and across
-        the unchanged typed or blank cells between them, never across a formula or a boolean: each
-        setting costs LibreOffice a round trip, and the cells of a table change together.
+        Changed numbers, texts and cleared cells go as ranges (["values", rows of values] for a
+        range; "" clears a cell; see :func:`_ranges`): each setting costs LibreOffice a round trip,
+        and the cells of a table change together.  Booleans go cell by cell, as formulas.
         """
         changes = []
         for sheet, cells in self.sheets.items():
-            theirs_all = other.sheets[sheet].typed
-            if cells.typed is theirs_all:
+            theirs = other.sheets[sheet].typed
+            if cells.typed is theirs:
                 continue
-            by_column: dict[str, list[int]] = {}
-            for ref in cells.typed.keys() | theirs_all.keys():
+            in_ranges = []  # (worksheet row, column index) of each changed number, text or cleared cell
+            for ref in cells.typed.keys() | theirs.keys():
                 mine = cells.typed.get(ref)
-                if _same(mine, theirs_all.get(ref)):
+                if _same(mine, theirs.get(ref)):
                     continue
                 if _in_array(mine):
-                    letters, row = _split(ref)
-                    by_column.setdefault(letters, []).append(row)
+                    row, column, _, _ = a1.parse_ref(ref)
+                    in_ranges.append((row + 1, column))
                 else:
                     changes.append([sheet, ref, *_setting(mine)])
-            # Runs of the same rows in neighbouring columns (a table's typed columns) go as one range.
-            spans: dict[tuple[int, int], list[int]] = {}
-            for letters, rows in by_column.items():
-                for span in self._runs(cells, letters, sorted(rows)):
-                    spans.setdefault(span, []).append(a1.column_index(letters))
-            for (top, bottom), columns in sorted(spans.items()):
-                columns.sort()
-                first = 0
-                for end in range(1, len(columns) + 1):
-                    if end == len(columns) or columns[end] != columns[end - 1] + 1:
-                        letters = [a1.column_letter(c) for c in columns[first:end]]
-                        changes.append([sheet, f"{letters[0]}{top}:{letters[-1]}{bottom}", "values",
-                                        [[_array_value(cells.typed.get(f"{column}{row}")) for column in letters]
-                                         for row in range(top, bottom + 1)]])
-                        first = end
+            changes += [[sheet, a1.cells(top, left, bottom, right), "values",
+                         [[_array_value(cells.typed.get(a1.cell(row, column))) for column in range(left, right + 1)]
+                          for row in range(top, bottom + 1)]]
+                        for top, left, bottom, right in _ranges(cells, in_ranges)]
         return changes
-
-    @staticmethod
-    def _runs(cells: SheetCells, letters: str, rows: list[int]) -> list[tuple[int, int]]:
-        """Changed rows of a column joined into runs over the cells between that may be set as they are."""
-        runs = [[rows[0], rows[0]]]
-        for row in rows[1:]:
-            between = (f"{letters}{r}" for r in range(runs[-1][1] + 1, row))
-            if all(ref not in cells.formula_cells and _in_array(cells.typed.get(ref)) for ref in between):
-                runs[-1][1] = row
-            else:
-                runs.append([row, row])
-        return [(top, bottom) for top, bottom in runs]
 
     def boxes(self) -> dict[str, list[int]]:
         return {sheet: cells.box for sheet, cells in self.sheets.items() if cells.box}
@@ -214,9 +190,33 @@ def _same(mine: Typed | None, theirs: Typed | None) -> bool:
     return mine == theirs and (mine is None or type(mine[1]) is type(theirs[1]))
 
 
-def _split(ref: str) -> tuple[str, int]:
-    letters = ref.rstrip("0123456789")
-    return letters, int(ref[len(letters):])
+def _ranges(cells: SheetCells, changed: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
+    """Changed cells (worksheet row, column index) as ranges (first row, first column, last row, last column):
+    runs down each column from a changed cell to the next across the cells between that may be set as they
+    are (blank, a number or a text: never a formula or a boolean), then neighbouring columns of the same
+    rows together (a table's typed columns)."""
+    rows_of: dict[int, list[int]] = {}
+    for row, column in sorted(changed):
+        rows_of.setdefault(column, []).append(row)
+    columns_of: dict[tuple[int, int], list[int]] = {}  # (first row, last row) -> its columns, in order
+    for column, rows in sorted(rows_of.items()):
+        runs = [[rows[0], rows[0]]]
+        for row in rows[1:]:
+            between = (a1.cell(r, column) for r in range(runs[-1][1] + 1, row))
+            if all(ref not in cells.formula_cells and _in_array(cells.typed.get(ref)) for ref in between):
+                runs[-1][1] = row
+            else:
+                runs.append([row, row])
+        for top, bottom in runs:
+            columns_of.setdefault((top, bottom), []).append(column)
+    ranges = []
+    for (top, bottom), columns in sorted(columns_of.items()):
+        left = columns[0]
+        for column, after in zip(columns, [*columns[1:], None]):
+            if after != column + 1:
+                ranges.append((top, left, bottom, column))
+                left = after
+    return ranges
 
 
 def _in_array(value: Typed | None) -> bool:
